@@ -1,0 +1,67 @@
+// Collection: a schema and the series that follow it, with one changelog. Every write
+// makes a commit that describes all series of the collection.
+//
+// A Collection is a cheap handle on shared state; safe to share between threads.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lakota/api/series.h"
+#include "lakota/history/changelog.h"
+#include "lakota/model/commit.h"
+#include "lakota/storage/pod.h"
+
+namespace lakota {
+
+struct CollectionState;
+
+// Several series writes that land as one commit (`Collection::batch`). Not thread-safe:
+// fill it from one thread, then `commit`.
+class Batch {
+ public:
+  void write(const std::string& series, const Frame& frame, const WriteOptions& options = {});
+  void delete_range(const std::string& series, const Tuple& start, const Tuple& stop, Closed closed = Closed::both());
+  // Writes the commit; nothing is visible before. Returns false when there was nothing to do.
+  bool commit();
+  size_t size() const { return rows_.size(); }
+
+ private:
+  friend class Collection;
+  explicit Batch(std::shared_ptr<CollectionState> state) : state_(std::move(state)) {}
+  std::shared_ptr<CollectionState> state_;
+  std::vector<std::pair<CommitRow, Embedded>> rows_;
+};
+
+class Collection {
+ public:
+  explicit Collection(std::shared_ptr<CollectionState> state) : state_(std::move(state)) {}
+
+  const std::string& label() const;
+  const Schema& schema() const;
+  // Folder of the collection in its pod ("aa/bb/<36 hex>").
+  const std::string& path() const;
+  Changelog changelog() const;
+
+  Series series(const std::string& label) const;
+  // Labels of the series, sorted.
+  std::vector<std::string> ls(std::optional<int64_t> before_ms = {}) const;
+  void delete_series(const std::set<std::string>& labels);
+  void rename_series(const std::string& from, const std::string& to);
+  Batch batch() const { return Batch(state_); }
+
+  // The commit of the current state (or as of `before_ms`); nullopt for an empty collection.
+  std::optional<Commit> leaf_commit(std::optional<int64_t> before_ms = {}) const;
+  // Every revision with its commit, in log order.
+  std::vector<std::pair<Revision, Commit>> revisions() const;
+
+  const std::shared_ptr<CollectionState>& state() const { return state_; }
+
+ private:
+  std::shared_ptr<CollectionState> state_;
+};
+
+}  // namespace lakota

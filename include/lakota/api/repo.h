@@ -1,0 +1,57 @@
+// Repo: a storage location (pod) holding collections, listed in a registry collection
+// (FORMAT.md §4.7). Create, list, open, rename and delete collections.
+//
+// A Repo is a cheap handle on its pod; safe to share between threads.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lakota/api/collection.h"
+#include "lakota/model/schema.h"
+#include "lakota/storage/pod.h"
+
+namespace lakota {
+
+struct RepoOptions {
+  EncodeOptions encode;
+  // Largest encoded array of one column in one segment; a bigger write becomes several
+  // rows of one commit. blosc's own limit by default.
+  size_t max_segment_bytes = kBloscMaxBytes;
+};
+
+class Repo {
+ public:
+  explicit Repo(PodPtr pod, RepoOptions options = {});
+  // Opens a repository URI (see pod_from_uri).
+  static Repo open(const std::string& uri, RepoOptions options = {});
+
+  std::vector<std::string> ls() const;
+  // Throws Conflict when a label exists (unless `exist_ok`), InvalidInput for an empty one.
+  Collection create_collection(const Schema& schema, const std::string& label, bool exist_ok = false);
+  std::vector<Collection> create_collections(const Schema& schema, const std::vector<std::string>& labels,
+                                             bool exist_ok = false);
+  std::optional<Collection> find(const std::string& label) const;
+  // Throws NotFound naming the label.
+  Collection collection(const std::string& label) const;
+  // Removes collections and their folders. Unknown labels are ignored.
+  void delete_collections(const std::vector<std::string>& labels);
+  void rename_collection(const std::string& from, const std::string& to);
+
+  Collection registry() const { return registry_; }
+  const PodPtr& pod() const { return pod_; }
+  const RepoOptions& options() const { return options_; }
+
+ private:
+  Collection reify(const std::string& label, const Json& meta) const;
+  PodPtr pod_;
+  RepoOptions options_;
+  Collection registry_;
+};
+
+// The registry's schema: label str*, meta O, kind "kv".
+const Schema& registry_schema();
+
+}  // namespace lakota

@@ -1,0 +1,72 @@
+// Series: one sorted table of a collection, named by its label; written and read by index
+// range. Every write is a new revision of the collection: atomic (segments first, the
+// revision file last) and visible completely or not at all.
+//
+// A Series is a cheap handle (collection + label); safe to share between threads. Writes
+// from several threads or processes never corrupt the collection: concurrent writes make
+// sibling revisions, which `Collection::merge` reunites (later issue).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lakota/model/commit.h"
+#include "lakota/model/frame.h"
+
+namespace lakota {
+
+class Collection;
+struct CollectionState;
+
+struct Query {
+  Tuple start;                 // empty: from the first row
+  Tuple stop;                  // empty: to the last row
+  Closed closed{true, false};  // LEFT, as the reference: start included, stop excluded
+  std::optional<int64_t> before_ms;  // read the state as of this time (ms since epoch)
+  std::vector<std::string> select;   // columns to return; empty: all, schema order
+  std::optional<size_t> limit;
+  size_t offset = 0;
+};
+
+struct WriteOptions {
+  // The range the write replaces; by default the frame's first and last index values.
+  std::optional<Tuple> start, stop;
+  Closed closed = Closed::both();
+};
+
+class Series {
+ public:
+  Series(std::shared_ptr<CollectionState> collection, std::string label);
+
+  const std::string& label() const { return label_; }
+  const Schema& schema() const;
+
+  // Writes `frame` (every column of the schema; values cast by the schema) over its index
+  // range: rows of the series in that range are replaced. Throws InvalidInput for a frame
+  // that does not fit the schema or whose index is not strictly increasing.
+  void write(const Frame& frame, const WriteOptions& options = {});
+  // Removes the rows in [start, stop] (flags from `closed`).
+  void delete_range(const Tuple& start, const Tuple& stop, Closed closed = Closed::both());
+  // Replaces some non-index columns of existing rows; `frame` has the index columns and
+  // the columns to change. Rows outside the stored range are added with zero values.
+  void update(const Frame& frame);
+
+  Frame read(const Query& query = {}) const;
+  // The last `n` rows of the query's range (limit and offset then apply to those).
+  Frame tail(size_t n, const Query& query = {}) const;
+  // Calls `page` with successive frames of at most `step` rows until it returns false.
+  // All pages come from one state of the collection (the query's `before`, or the state
+  // when the call starts).
+  void paginate(size_t step, const Query& query, const std::function<bool(const Frame&)>& page) const;
+  size_t length(const Query& query = {}) const;
+  bool exists() const;
+
+ private:
+  friend class Collection;
+  std::shared_ptr<CollectionState> state_;
+  std::string label_;
+};
+
+}  // namespace lakota

@@ -1,0 +1,48 @@
+// Byte codecs, with the framing numcodecs gives them, so that the reference reads what we
+// write and the other way round. Pure functions over bytes; safe from any thread.
+//
+//  blosc   c-blosc 1 buffer (16-byte header); Lakota's settings: zstd inside, bit-shuffle
+//  zstd    one zstd frame (numcodecs' default level 1 when Lakota 0.7.1 was current)
+//  lz4     4-byte little-endian raw size, then one LZ4 block
+//  zlib    zlib stream (level 1), gzip: gzip member (level 1), bz2: bzip2 (level 1),
+//  lzma    xz container (preset 6, CRC64 check)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace lakota {
+
+struct BloscParams {
+  int clevel = 5;
+  const char* compressor = "zstd";
+  bool bitshuffle = true;
+  int threads = 0;  // 0: chosen from the buffer size
+};
+
+// Compresses `nbytes` of elements of `typesize` bytes. Throws InvalidInput when the buffer
+// is over blosc's limit (kBloscMaxBytes).
+std::string blosc_encode(const void* data, size_t nbytes, size_t typesize, const BloscParams& params = {});
+inline constexpr size_t kBloscMaxBytes = 2147483647 - 16;
+
+struct BloscInfo {
+  size_t nbytes;     // decoded size
+  size_t cbytes;     // encoded size, header included
+  size_t blocksize;  // decoded size of a block
+  size_t typesize;
+};
+// Reads and checks a blosc header; throws CorruptData naming `what`.
+BloscInfo blosc_info(std::string_view src, std::string_view what);
+// Decodes a whole buffer into `dst` (blosc_info(src).nbytes bytes).
+void blosc_decode(std::string_view src, void* dst, std::string_view what);
+// Decodes elements [start, start + count) only, touching only the blocks they lie in.
+void blosc_decode_items(std::string_view src, size_t start, size_t count, void* dst, std::string_view what);
+
+// The general-purpose compressors above, by numcodecs name.
+bool is_byte_codec(std::string_view name);
+std::string byte_encode(std::string_view codec, std::string_view data);
+std::string byte_decode(std::string_view codec, std::string_view data, std::string_view what);
+
+}  // namespace lakota

@@ -1,0 +1,79 @@
+// Schema: the typed columns of a collection, some of them the index, each with its codec
+// chain; and the encoding of one column array with that chain (FORMAT.md §4.5, §4.6).
+// Value type; safe to share between threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lakota/encoding/codecs.h"
+#include "lakota/encoding/msgpack.h"
+#include "lakota/model/column.h"
+
+namespace lakota {
+
+struct ColumnDef {
+  std::string name;
+  DType dtype;
+  std::vector<std::string> codecs;  // applied in order when encoding
+  bool idx = false;
+
+  // Parses a definition such as "timestamp*", "float", "str*", "float32|zstd",
+  // "int*|blosc zstd". Throws InvalidInput naming the column.
+  static ColumnDef parse(const std::string& name, const std::string& definition);
+  static std::vector<std::string> default_codecs(const DType& dt);
+  bool operator==(const ColumnDef&) const = default;
+};
+
+class Schema {
+ public:
+  Schema() = default;
+  // Throws InvalidInput for no index column, duplicate names, bad codecs.
+  explicit Schema(std::vector<ColumnDef> columns, std::optional<std::string> kind = std::nullopt);
+  // From ("name", "definition") pairs, as `lakota create` and Schema(...) in Python take them.
+  static Schema parse(const std::vector<std::pair<std::string, std::string>>& definitions);
+  // The registry's form: {"kind": null, "columns": {name: {"dt", "codecs", "idx"}}}.
+  static Schema from_json(const Json& j);
+  Json to_json() const;
+
+  const std::vector<ColumnDef>& columns() const { return columns_; }
+  const std::vector<size_t>& index() const { return index_; }  // positions of index columns
+  const std::optional<std::string>& kind() const { return kind_; }
+  size_t size() const { return columns_.size(); }
+  const ColumnDef& operator[](size_t i) const { return columns_[i]; }
+  // Position of a column; throws InvalidInput naming it when absent.
+  size_t position(std::string_view name) const;
+  std::optional<size_t> find(std::string_view name) const;
+  std::vector<std::string> names() const;
+  std::vector<std::string> index_names() const;
+  bool operator==(const Schema& o) const { return columns_ == o.columns_ && kind_ == o.kind_; }
+
+ private:
+  std::vector<ColumnDef> columns_;
+  std::vector<size_t> index_;
+  std::optional<std::string> kind_;
+};
+
+struct EncodeOptions {
+  int blosc_clevel = 5;  // the reference's level; any level reads back the same
+};
+
+struct EncodedColumn {
+  std::string bytes;
+  std::string digest;  // sha1 of the raw values (fixed-width) or of the bytes (str, object)
+};
+
+EncodedColumn encode_column(const ColumnDef& def, const Column& column, const EncodeOptions& options = {});
+// Throws CorruptData naming `what` (a file or a commit field).
+Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what);
+// True when `decode_column_range` can decode a part without the rest (a lone blosc codec).
+bool partial_decode(const ColumnDef& def);
+// Elements [start, start + count) of an encoded array of `total` elements.
+Column decode_column_range(const ColumnDef& def, std::string_view bytes, size_t start, size_t count,
+                           std::string_view what);
+// Number of elements in an encoded array, without decoding it (lone blosc only).
+size_t encoded_length(const ColumnDef& def, std::string_view bytes, std::string_view what);
+
+}  // namespace lakota

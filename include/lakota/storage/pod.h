@@ -1,0 +1,86 @@
+// Pods: the storage backends. A pod only moves bytes between the engine and a store
+// (memory, local folder, and later S3 and HTTP); it knows nothing of commits or schemas.
+//
+// Paths are relative, '/'-separated, without '.' or '..' components. Public methods are
+// non-virtual: they check arguments once and call the private do_* methods that each
+// backend implements (the ArcticDB pattern).
+//
+// Contract of every backend:
+//  - `write` is atomic: a reader sees either no file or the whole file, never a part.
+//  - `write` is write-once unless `overwrite` is set: an existing file is left as it is,
+//    and `write` returns false.
+//  - Missing files raise NotFound; backend failures raise StorageError.
+// Pods are safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lakota {
+
+class Pod : public std::enable_shared_from_this<Pod> {
+ public:
+  virtual ~Pod() = default;
+
+  // Names (not paths) of the entries of folder `path`, sorted; empty if it does not exist.
+  std::vector<std::string> ls(std::string_view path = "") const;
+  // Whole content of a file. Throws NotFound.
+  std::string read(std::string_view path) const;
+  // Size of a file, or nullopt if there is none.
+  std::optional<uint64_t> size(std::string_view path) const;
+  bool exists(std::string_view path) const { return size(path).has_value(); }
+  bool isdir(std::string_view path) const;
+  // Atomic write; returns false when the file existed and `overwrite` is false.
+  bool write(std::string_view path, std::string_view data, bool overwrite = false);
+  // Removes a file, or a folder and everything under it when `recursive`.
+  // Returns false when there was nothing to remove.
+  bool rm(std::string_view path, bool recursive = false);
+  // Renames a file; returns false when `from` did not exist.
+  bool mv(std::string_view from, std::string_view to);
+  // A pod rooted at `path` below this one.
+  std::shared_ptr<Pod> cd(std::string_view path);
+  // Paths of the files below `path`, at most `max_depth` folders deep (0: no limit).
+  std::vector<std::string> walk(std::string_view path = "", int max_depth = 0) const;
+
+  virtual std::string uri() const = 0;
+
+ protected:
+  static std::string join(std::string_view a, std::string_view b);
+
+ private:
+  virtual std::vector<std::string> do_ls(const std::string& path) const = 0;
+  virtual std::string do_read(const std::string& path) const = 0;
+  virtual std::optional<uint64_t> do_size(const std::string& path) const = 0;
+  virtual bool do_isdir(const std::string& path) const = 0;
+  virtual bool do_write(const std::string& path, std::string_view data, bool overwrite) = 0;
+  virtual bool do_rm(const std::string& path, bool recursive) = 0;
+  virtual bool do_mv(const std::string& from, const std::string& to) = 0;
+};
+
+using PodPtr = std::shared_ptr<Pod>;
+
+// Everything in process memory. Each instance is its own empty store.
+PodPtr make_memory_pod();
+
+struct FilePodOptions {
+  // fsync each file before it becomes visible, and its folder after: a write that
+  // returned survives a power loss. On by default; LAKOTA_FSYNC=0 turns it off.
+  bool fsync = true;
+};
+
+// A folder on the local filesystem (created on first write).
+PodPtr make_file_pod(const std::string& root, FilePodOptions options = {});
+
+// Builds a pod from a repository URI:
+//   a plain path              local folder
+//   file:///rel/path          relative path (as the reference reads it)
+//   file:////abs/path         absolute path
+//   memory://                 a new in-memory store
+// Throws InvalidInput naming the URI when it cannot be used.
+PodPtr pod_from_uri(const std::string& uri);
+
+}  // namespace lakota

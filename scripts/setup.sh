@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the build, the tests and the benchmarks need, and nothing that is there already.
+# Debian packages for C++, a project virtual environment for Python tools, and a separate
+# virtual environment holding the reference implementation (a test oracle, never a dependency).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  cmake ninja-build g++ pkg-config
+  libblosc-dev libzstd-dev liblz4-dev zlib1g-dev libbz2-dev liblzma-dev
+  libmsgpack-dev libssl-dev libcli11-dev libfmt-dev nlohmann-json3-dev libhowardhinnant-date-dev
+  libgtest-dev librapidcheck-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
+fi
+
+if [ "${1:-}" = "--with-python" ]; then
+  PY=${PYTHON:-python3}
+  if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+  fi
+  .venv/bin/python -c "import pytest" 2>/dev/null || .venv/bin/pip install -q pytest
+  # The reference implementation, pinned to libraries of its time (2022).
+  if [ ! -x .venv-ref/bin/python ] || ! .venv-ref/bin/python -c "import lakota" 2>/dev/null; then
+    "$PY" -m venv .venv-ref
+    .venv-ref/bin/pip install -q "lakota==0.7.1" "numpy<2" "pandas<2.1" "numcodecs<0.12"
+  fi
+fi

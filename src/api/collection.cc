@@ -1,0 +1,75 @@
+#include "lakota/api/collection.h"
+
+#include "lakota/error.h"
+#include "state.h"
+
+namespace lakota {
+
+const std::string& Collection::label() const { return state_->label; }
+const Schema& Collection::schema() const { return *state_->schema; }
+const std::string& Collection::path() const { return state_->path; }
+Changelog Collection::changelog() const { return state_->changelog; }
+
+Series Collection::series(const std::string& label) const { return Series(state_, label); }
+
+std::vector<std::string> Collection::ls(std::optional<int64_t> before_ms) const {
+  auto leaf = state_->leaf(before_ms);
+  if (!leaf) return {};
+  return leaf->second.labels();
+}
+
+void Collection::delete_series(const std::set<std::string>& labels) {
+  if (labels.empty() || !state_->leaf()) return;
+  state_->commit_on_leaf([&](const Commit& c) { return c.delete_labels(labels); });
+}
+
+void Collection::rename_series(const std::string& from, const std::string& to) {
+  auto leaf = state_->leaf();
+  if (!leaf || leaf->second.match(from).empty()) {
+    throw NotFound("series '" + label() + "/" + from + "' not found");
+  }
+  if (from == to) return;
+  if (!leaf->second.match(to).empty()) throw Conflict("series '" + label() + "/" + to + "' already exists");
+  Series(state_, to);  // validates the new label
+  state_->commit_on_leaf([&](const Commit& c) { return c.rename_label(from, to); });
+}
+
+std::optional<Commit> Collection::leaf_commit(std::optional<int64_t> before_ms) const {
+  auto leaf = state_->leaf(before_ms);
+  if (!leaf) return std::nullopt;
+  return leaf->second;
+}
+
+std::vector<std::pair<Revision, Commit>> Collection::revisions() const {
+  std::vector<std::pair<Revision, Commit>> out;
+  for (const auto& rev : state_->log()) out.emplace_back(rev, state_->load_commit(rev));
+  return out;
+}
+
+void Batch::write(const std::string& series, const Frame& frame, const WriteOptions& options) {
+  Series s(state_, series);
+  Frame f = prepare_frame(*state_->schema, frame, "series '" + state_->label + "/" + s.label() + "'");
+  for (auto& r : state_->prepare(s.label(), f, options)) rows_.push_back(std::move(r));
+}
+
+void Batch::delete_range(const std::string& series, const Tuple& start, const Tuple& stop, Closed closed) {
+  Series s(state_, series);
+  const Schema& sch = *state_->schema;
+  if (start.size() != sch.index().size() || stop.size() != sch.index().size())
+    throw InvalidInput("delete needs one start and one stop value per index column");
+  std::vector<Column> cols;
+  for (const auto& c : sch.columns()) cols.emplace_back(c.dtype);
+  WriteOptions o;
+  o.start = start;
+  o.stop = stop;
+  o.closed = closed;
+  for (auto& r : state_->prepare(s.label(), Frame(sch.names(), std::move(cols)), o)) rows_.push_back(std::move(r));
+}
+
+bool Batch::commit() {
+  auto rows = std::move(rows_);
+  rows_.clear();
+  return state_->commit_rows(rows);
+}
+
+}  // namespace lakota

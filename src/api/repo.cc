@@ -1,0 +1,176 @@
+#include "lakota/api/repo.h"
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "lakota/encoding/hash.h"
+#include "lakota/error.h"
+#include "state.h"
+
+namespace lakota {
+namespace {
+
+const std::string kRegistryPath = hashed_path(std::string(40, '0'));
+const std::string kNamespace = "collection";
+
+std::string strip(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+std::string random_collection_path() {
+  std::random_device rd;
+  std::string bytes(16, '\0');
+  for (auto& c : bytes) c = char(rd() & 0xff);
+  return hashed_path(sha1_hex(bytes));
+}
+
+}  // namespace
+
+const Schema& registry_schema() {
+  static const Schema schema(
+      {ColumnDef{"label", DType::parse("str"), {"msgpack2", "zstd"}, true},
+       ColumnDef{"meta", DType::parse("O"), {"msgpack2", "zstd"}, false}},
+      std::string("kv"));
+  return schema;
+}
+
+Repo::Repo(PodPtr pod, RepoOptions options)
+    : pod_(std::move(pod)),
+      options_(options),
+      registry_(std::make_shared<CollectionState>("registry", std::make_shared<const Schema>(registry_schema()),
+                                                  kRegistryPath, pod_, options_)) {}
+
+Repo Repo::open(const std::string& uri, RepoOptions options) { return Repo(pod_from_uri(uri), options); }
+
+std::vector<std::string> Repo::ls() const {
+  Frame f = registry_.series(kNamespace).read();
+  std::vector<std::string> out;
+  const Column& labels = f["label"];
+  for (size_t i = 0; i < labels.size(); ++i) out.push_back(labels.str(i));
+  return out;
+}
+
+Collection Repo::reify(const std::string& label, const Json& meta) const {
+  if (!meta.is_object() || !meta.contains("path") || !meta.contains("schema") || !meta["path"].is_string()) {
+    throw CorruptData("registry entry of collection '" + label + "' is malformed");
+  }
+  auto schema = std::make_shared<const Schema>(Schema::from_json(meta["schema"]));
+  return Collection(std::make_shared<CollectionState>(label, schema, meta["path"].get<std::string>(), pod_, options_));
+}
+
+std::optional<Collection> Repo::find(const std::string& label) const {
+  Query q;
+  q.start = q.stop = {label};
+  q.closed = Closed::both();
+  Frame f = registry_.series(kNamespace).read(q);
+  if (f.empty()) return std::nullopt;
+  return reify(label, f["meta"].object(f.size() - 1));
+}
+
+Collection Repo::collection(const std::string& label) const {
+  auto c = find(label);
+  if (!c) throw NotFound("collection '" + label + "' not found in " + pod_->uri());
+  return *c;
+}
+
+Collection Repo::create_collection(const Schema& schema, const std::string& label, bool exist_ok) {
+  return create_collections(schema, {label}, exist_ok).at(0);
+}
+
+std::vector<Collection> Repo::create_collections(const Schema& schema, const std::vector<std::string>& input,
+                                                 bool exist_ok) {
+  if (input.empty()) return {};
+  std::vector<std::string> labels;
+  for (const auto& l : input) {
+    std::string s = strip(l);
+    if (s.empty()) throw InvalidInput("invalid collection label '" + l + "': it is empty");
+    if (s.find('\0') != std::string::npos) throw InvalidInput("invalid collection label: it holds a NUL character");
+    labels.push_back(s);
+  }
+  Query q;
+  q.start = {*std::min_element(labels.begin(), labels.end())};
+  q.stop = {*std::max_element(labels.begin(), labels.end())};
+  q.closed = Closed::both();
+  auto series = registry_.series(kNamespace);
+  Frame existing = series.read(q);
+  std::set<std::string> present;
+  for (size_t i = 0; i < existing.size(); ++i) present.insert(existing["label"].str(i));
+  std::vector<std::string> new_labels;
+  std::vector<Json> metas;
+  std::set<std::string> seen;
+  for (const auto& l : labels) {
+    if (present.count(l)) {
+      if (!exist_ok) throw Conflict("collection '" + l + "' already exists");
+      continue;
+    }
+    if (!seen.insert(l).second) continue;
+    Json meta = Json::object();
+    meta["path"] = random_collection_path();
+    meta["schema"] = schema.to_json();
+    new_labels.push_back(l);
+    metas.push_back(std::move(meta));
+  }
+  if (!new_labels.empty()) {
+    Frame f({"label", "meta"}, {Column::strings(new_labels), Column::objects(metas)});
+    series.write(f);
+  }
+  std::vector<Collection> out;
+  for (const auto& l : labels) out.push_back(collection(l));
+  return out;
+}
+
+void Repo::delete_collections(const std::vector<std::string>& labels) {
+  std::vector<std::string> paths;
+  std::vector<Tuple> keys;
+  for (const auto& l : labels) {
+    if (auto c = find(l)) {
+      paths.push_back(c->path());
+      keys.push_back({l});
+    }
+  }
+  if (keys.empty()) return;
+  auto series = registry_.series(kNamespace);
+  Query q;
+  q.start = *std::min_element(keys.begin(), keys.end(), [](auto& a, auto& b) { return compare_tuples(a, b) < 0; });
+  q.stop = *std::max_element(keys.begin(), keys.end(), [](auto& a, auto& b) { return compare_tuples(a, b) < 0; });
+  q.closed = Closed::both();
+  Frame f = series.read(q);
+  std::set<std::string> gone(labels.begin(), labels.end());
+  std::vector<size_t> keep;
+  for (size_t i = 0; i < f.size(); ++i)
+    if (!gone.count(f["label"].str(i))) keep.push_back(i);
+  std::vector<Column> cols;
+  for (const auto& c : f.columns()) cols.push_back(c.take(keep));
+  WriteOptions o;
+  o.start = q.start;
+  o.stop = q.stop;
+  series.write(Frame(f.names(), std::move(cols)), o);
+  for (const auto& p : paths) pod_->rm(p, true);
+}
+
+void Repo::rename_collection(const std::string& from, const std::string& to_input) {
+  std::string to = strip(to_input);
+  if (to.empty()) throw InvalidInput("invalid collection label: it is empty");
+  auto series = registry_.series(kNamespace);
+  Frame f = series.read();
+  std::vector<std::string> labels;
+  std::optional<size_t> pos;
+  for (size_t i = 0; i < f.size(); ++i) {
+    labels.push_back(f["label"].str(i));
+    if (labels.back() == from) pos = i;
+    if (labels.back() == to) throw Conflict("collection '" + to + "' already exists");
+  }
+  if (!pos) throw NotFound("collection '" + from + "' not found in " + pod_->uri());
+  Tuple start{labels.front()}, stop{labels.back()};
+  labels[*pos] = to;
+  Frame renamed = sort_frame(registry_schema(),
+                             Frame({"label", "meta"}, {Column::strings(labels, f["label"].width()), f["meta"]}), false);
+  WriteOptions o;
+  o.start = std::min(start, Tuple{Value(to)}, [](auto& a, auto& b) { return compare_tuples(a, b) < 0; });
+  o.stop = std::max(stop, Tuple{Value(to)}, [](auto& a, auto& b) { return compare_tuples(a, b) < 0; });
+  series.write(renamed, o);
+}
+
+}  // namespace lakota

@@ -1,0 +1,286 @@
+#include "lakota/api/series.h"
+
+#include <algorithm>
+
+#include "lakota/api/collection.h"
+#include "lakota/error.h"
+#include "state.h"
+
+namespace lakota {
+namespace {
+
+std::vector<size_t> selected_columns(const Schema& schema, const std::vector<std::string>& select) {
+  std::vector<size_t> out;
+  if (select.empty()) {
+    for (size_t i = 0; i < schema.size(); ++i) out.push_back(i);
+    return out;
+  }
+  for (const auto& name : select) out.push_back(schema.position(name));
+  return out;
+}
+
+std::vector<std::string> names_of(const Schema& schema, const std::vector<size_t>& cols) {
+  std::vector<std::string> out;
+  for (auto c : cols) out.push_back(schema[c].name);
+  return out;
+}
+
+Frame empty_frame(const Schema& schema, const std::vector<size_t>& cols) {
+  std::vector<Column> out;
+  for (auto c : cols) out.emplace_back(schema[c].dtype);
+  return Frame(names_of(schema, cols), std::move(out));
+}
+
+// The columns `cols` of span positions [lo, hi).
+Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, const std::vector<size_t>& cols, size_t lo,
+                 size_t hi) {
+  std::vector<Column> out;
+  const auto& idx = st.schema->index();
+  for (auto c : cols) {
+    auto it = std::find(idx.begin(), idx.end(), c);
+    if (it != idx.end()) out.push_back(s.index[it - idx.begin()].slice(lo, hi));
+    else out.push_back(st.load_column_range(ci, s.row, c, lo, hi));
+    if (out.back().size() != hi - lo) {
+      throw CorruptData("collection '" + st.label + "': column '" + (*st.schema)[c].name +
+                        "' is shorter than its index in segment " + ci.digest(s.row, c));
+    }
+  }
+  return Frame(names_of(*st.schema, cols), std::move(out));
+}
+
+void check_query(const Schema& schema, const Query& q) {
+  if (q.start.size() > schema.index().size() || q.stop.size() > schema.index().size()) {
+    throw InvalidInput("a bound has more values than the " + std::to_string(schema.index().size()) + " index column(s)");
+  }
+}
+
+}  // namespace
+
+Series::Series(std::shared_ptr<CollectionState> collection, std::string label)
+    : state_(std::move(collection)), label_(std::move(label)) {
+  auto b = label_.find_first_not_of(" \t\r\n"), e = label_.find_last_not_of(" \t\r\n");
+  label_ = b == std::string::npos ? "" : label_.substr(b, e - b + 1);
+  if (label_.empty()) throw InvalidInput("invalid series label: it is empty");
+  if (label_.find('\0') != std::string::npos) throw InvalidInput("invalid series label: it holds a NUL character");
+}
+
+const Schema& Series::schema() const { return *state_->schema; }
+
+void Series::write(const Frame& input, const WriteOptions& options) {
+  const Schema& sch = schema();
+  std::string context = "series '" + state_->label + "/" + label_ + "'";
+  if (state_->kv && !options.start && !options.stop) {
+    // Key-value collections upsert: new values win, other keys stay.
+    Frame frame = sort_frame(sch, conform(sch, input), true);
+    if (frame.empty()) return;
+    Query q;
+    q.start = index_tuple(sch, frame, 0);
+    q.stop = index_tuple(sch, frame, frame.size() - 1);
+    q.closed = Closed::both();
+    Frame db = read(q);
+    if (!db.empty()) {
+      if (db.equals(frame)) return;
+      frame = sort_frame(sch, Frame::concat({frame, db}), true);
+    }
+    state_->commit_rows(state_->prepare(label_, frame, {}));
+    return;
+  }
+  Frame frame = prepare_frame(sch, input, context);
+  auto rows = state_->prepare(label_, frame, options);
+  state_->commit_rows(rows);
+}
+
+void Series::delete_range(const Tuple& start, const Tuple& stop, Closed closed) {
+  const Schema& sch = schema();
+  if (start.size() != sch.index().size() || stop.size() != sch.index().size()) {
+    throw InvalidInput("delete needs one start and one stop value per index column (" +
+                       std::to_string(sch.index().size()) + ")");
+  }
+  std::vector<Column> cols;
+  for (const auto& c : sch.columns()) cols.emplace_back(c.dtype);
+  WriteOptions o;
+  o.start = start;
+  o.stop = stop;
+  o.closed = closed;
+  state_->commit_rows(state_->prepare(label_, Frame(sch.names(), std::move(cols)), o));
+}
+
+void Series::update(const Frame& input) {
+  const Schema& sch = schema();
+  std::string context = "series '" + state_->label + "/" + label_ + "'";
+  std::vector<std::string> idx_names = sch.index_names();
+  for (const auto& n : idx_names)
+    if (!input.find(n)) throw InvalidInput(context + ": update needs the index column '" + n + "'");
+  // Cast the given columns through a schema of just those columns.
+  std::vector<ColumnDef> defs;
+  for (const auto& n : input.names()) defs.push_back(sch[sch.position(n)]);
+  Schema partial(defs);
+  Frame frame = prepare_frame(partial, input, context);
+  if (frame.empty()) return;
+  Query q;
+  q.start = index_tuple(partial, frame, 0);
+  q.stop = index_tuple(partial, frame, frame.size() - 1);
+  q.closed = Closed::both();
+  Frame db = read(q);
+  std::vector<Column> out;
+  // Rows of the frame before, inside and after the stored range.
+  size_t n = frame.size();
+  size_t head = 0, tail = n;
+  if (!db.empty()) {
+    Tuple db_start, db_stop;
+    for (const auto& name : idx_names) {
+      db_start.push_back(db[name].value(0));
+      db_stop.push_back(db[name].value(db.size() - 1));
+    }
+    while (head < n && compare_tuples(index_tuple(partial, frame, head), db_start) < 0) ++head;
+    while (tail > head && compare_tuples(index_tuple(partial, frame, tail - 1), db_stop) > 0) --tail;
+    if (tail - head != db.size()) throw InvalidInput(context + ": update frame is not aligned with the stored index");
+    for (const auto& name : idx_names)
+      if (!frame[name].slice(head, tail).equals(db[name])) throw InvalidInput(context + ": update frame is not aligned with the stored index");
+  } else {
+    tail = head = n;
+  }
+  for (const auto& def : sch.columns()) {
+    if (const Column* given = frame.find(def.name)) {
+      out.push_back(*given);
+      continue;
+    }
+    // Zero values outside the stored range, stored values inside.
+    std::vector<Column> parts;
+    auto zeros = [&](size_t count) {
+      if (def.dtype.kind == Kind::Str) return Column::strings(std::vector<std::string>(count), 1);
+      if (def.dtype.kind == Kind::Object) return Column::objects(std::vector<Json>(count));
+      auto buf = std::make_shared<Buffer>(count * def.dtype.size);
+      std::memset(buf->bytes.get(), 0, count * def.dtype.size);
+      return Column(def.dtype, std::move(buf), count);
+    };
+    parts.push_back(zeros(head));
+    if (!db.empty()) parts.push_back(db[def.name]);
+    parts.push_back(zeros(n - tail));
+    out.push_back(Column::concat(parts));
+  }
+  WriteOptions o;
+  o.start = q.start;
+  o.stop = q.stop;
+  state_->commit_rows(state_->prepare(label_, Frame(sch.names(), std::move(out)), o));
+}
+
+Frame Series::read(const Query& q) const {
+  check_query(schema(), q);
+  auto cols = selected_columns(schema(), q.select);
+  std::vector<Frame> parts;
+  size_t skip = q.offset;
+  std::optional<size_t> left = q.limit;
+  auto leaf = state_->leaf(q.before_ms);
+  if (leaf && !(left && *left == 0)) {
+    const Commit& ci = leaf->second;
+    for (const auto& view : ci.select(label_, q.start, q.stop, q.closed)) {
+      Span s = state_->span(ci, view);
+      size_t n = s.hi - s.lo;
+      if (skip >= n) {
+        skip -= n;
+        continue;
+      }
+      size_t lo = s.lo + skip;
+      skip = 0;
+      size_t hi = s.hi;
+      if (left) hi = std::min(hi, lo + *left);
+      if (hi > lo) parts.push_back(load_frame(*state_, ci, s, cols, lo, hi));
+      if (left) {
+        *left -= hi - lo;
+        if (*left == 0) break;
+      }
+    }
+  }
+  if (parts.empty()) return empty_frame(schema(), cols);
+  return Frame::concat(parts);
+}
+
+Frame Series::tail(size_t count, const Query& q) const {
+  if (count == 0) throw InvalidInput("tail needs a length above 0");
+  check_query(schema(), q);
+  auto cols = selected_columns(schema(), q.select);
+  auto leaf = state_->leaf(q.before_ms);
+  std::vector<Frame> parts;
+  if (leaf) {
+    const Commit& ci = leaf->second;
+    auto views = ci.select(label_, q.start, q.stop, q.closed);
+    size_t need = count;
+    for (auto it = views.rbegin(); it != views.rend() && need > 0; ++it) {
+      Span s = state_->span(ci, *it);
+      size_t n = s.hi - s.lo;
+      size_t lo = n > need ? s.hi - need : s.lo;
+      if (s.hi > lo) parts.push_back(load_frame(*state_, ci, s, cols, lo, s.hi));
+      need -= s.hi - lo;
+    }
+    std::reverse(parts.begin(), parts.end());
+  }
+  Frame out = parts.empty() ? empty_frame(schema(), cols) : Frame::concat(parts);
+  if (q.limit || q.offset) {
+    size_t begin = std::min(q.offset, out.size());
+    size_t end = q.limit ? std::min(out.size(), begin + *q.limit) : out.size();
+    out = out.slice(begin, end);
+  }
+  return out;
+}
+
+void Series::paginate(size_t step, const Query& q, const std::function<bool(const Frame&)>& page) const {
+  if (step == 0) throw InvalidInput("paginate needs a page size above 0");
+  check_query(schema(), q);
+  auto cols = selected_columns(schema(), q.select);
+  auto leaf = state_->leaf(q.before_ms);
+  if (!leaf) return;
+  const Commit& ci = leaf->second;
+  size_t skip = q.offset;
+  std::optional<size_t> left = q.limit;
+  std::vector<Frame> pending;
+  size_t pending_rows = 0;
+  auto flush = [&]() {
+    if (pending.empty()) return true;
+    Frame f = Frame::concat(pending);
+    pending.clear();
+    pending_rows = 0;
+    return page(f);
+  };
+  for (const auto& view : ci.select(label_, q.start, q.stop, q.closed)) {
+    if (left && *left == 0) break;
+    Span s = state_->span(ci, view);
+    size_t pos = s.lo;
+    if (skip) {
+      size_t k = std::min(skip, s.hi - s.lo);
+      skip -= k;
+      pos += k;
+    }
+    while (pos < s.hi) {
+      size_t take = std::min(s.hi - pos, step - pending_rows);
+      if (left) take = std::min(take, *left);
+      if (take == 0) break;
+      pending.push_back(load_frame(*state_, ci, s, cols, pos, pos + take));
+      pending_rows += take;
+      pos += take;
+      if (left) *left -= take;
+      if (pending_rows == step && !flush()) return;
+      if (left && *left == 0) break;
+    }
+  }
+  flush();
+}
+
+size_t Series::length(const Query& q) const {
+  check_query(schema(), q);
+  auto leaf = state_->leaf(q.before_ms);
+  if (!leaf) return 0;
+  size_t total = 0;
+  for (const auto& view : leaf->second.select(label_, q.start, q.stop, q.closed)) {
+    Span s = state_->span(leaf->second, view);
+    total += s.hi - s.lo;
+  }
+  return total;
+}
+
+bool Series::exists() const {
+  auto leaf = state_->leaf();
+  return leaf && !leaf->second.match(label_).empty();
+}
+
+}  // namespace lakota

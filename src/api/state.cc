@@ -1,0 +1,233 @@
+#include "state.h"
+
+#include <algorithm>
+#include <future>
+#include <numeric>
+
+#include "lakota/encoding/hash.h"
+#include "lakota/error.h"
+
+namespace lakota {
+namespace {
+
+constexpr size_t kEmbedMaxSize = 1024;
+
+}  // namespace
+
+CollectionState::CollectionState(std::string label_, std::shared_ptr<const Schema> schema_, std::string path_,
+                                 PodPtr pod_, RepoOptions options_)
+    : label(std::move(label_)),
+      schema(std::move(schema_)),
+      path(std::move(path_)),
+      pod(std::move(pod_)),
+      changelog(pod->cd(path)),
+      options(options_),
+      kv(schema->kind() && *schema->kind() == "kv") {}
+
+std::vector<Revision> CollectionState::log() const {
+  auto names = changelog.listing();
+  std::lock_guard lock(mutex_);
+  if (names != listing_ || log_.empty()) {
+    log_ = Changelog::log_of(names);
+    listing_ = std::move(names);
+  }
+  return log_;
+}
+
+Commit CollectionState::load_commit(const Revision& rev) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (cached_commit_ && cached_path_ == rev.path()) return *cached_commit_;
+  }
+  std::string payload = changelog.read(rev);
+  Commit c = Commit::decode(schema, payload, changelog.pod()->uri() + "/" + rev.path());
+  std::lock_guard lock(mutex_);
+  cached_path_ = rev.path();
+  cached_commit_ = c;
+  return c;
+}
+
+std::optional<std::pair<Revision, Commit>> CollectionState::leaf(std::optional<int64_t> before_ms) const {
+  auto revs = log();
+  if (before_ms) revs = Changelog::before(revs, *before_ms);
+  if (revs.empty()) return std::nullopt;
+  return std::make_pair(revs.back(), load_commit(revs.back()));
+}
+
+std::string CollectionState::load_array(const Commit& commit, const std::string& digest) const {
+  if (auto* data = commit.embedded_data(digest)) return *data;
+  std::string file = hashed_path(digest);
+  try {
+    return pod->read(file);
+  } catch (const NotFound&) {
+    // gc renames unreferenced segments to <name>.<hextime> before deleting them.
+    std::string folder = file.substr(0, 5), name = file.substr(6);
+    for (const auto& entry : pod->ls(folder)) {
+      if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 && entry[name.size()] == '.')
+        return pod->read(folder + "/" + entry);
+    }
+    throw CorruptData("collection '" + label + "': segment " + pod->uri() + "/" + file + " is missing");
+  }
+}
+
+Column CollectionState::load_column(const Commit& commit, size_t row, size_t column) const {
+  const std::string& digest = commit.digest(row, column);
+  std::string bytes = load_array(commit, digest);
+  return decode_column((*schema)[column], bytes, "segment " + hashed_path(digest));
+}
+
+Column CollectionState::load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const {
+  const std::string& digest = commit.digest(row, column);
+  std::string bytes = load_array(commit, digest);
+  const auto& def = (*schema)[column];
+  std::string what = "segment " + hashed_path(digest);
+  size_t n = encoded_length(def, bytes, what);
+  if (hi > n) throw CorruptData(what + ": holds " + std::to_string(n) + " values, the commit needs " + std::to_string(hi));
+  if (lo == 0 && hi == n) return decode_column(def, bytes, what);
+  return decode_column_range(def, bytes, lo, hi - lo, what);
+}
+
+Span CollectionState::span(const Commit& commit, const RowView& view) const {
+  Span s{view.row, 0, 0, {}};
+  std::vector<const Column*> idx;
+  for (auto i : schema->index()) s.index.push_back(load_column(commit, view.row, i));
+  for (const auto& c : s.index) idx.push_back(&c);
+  size_t n = s.index.empty() ? 0 : s.index[0].size();
+  for (const auto& c : s.index) {
+    if (c.size() != n) throw CorruptData("collection '" + label + "': index arrays of one row differ in length");
+  }
+  s.lo = view.start.empty() ? 0 : index_position(idx, view.start, !view.closed.left, 0, n);
+  s.hi = view.stop.empty() ? n : index_position(idx, view.stop, view.closed.right, 0, n);
+  if (s.hi < s.lo) s.hi = s.lo;
+  return s;
+}
+
+void CollectionState::write_segment(const std::string& digest, const std::string& bytes, const ColumnDef& def) const {
+  std::string file = hashed_path(digest);
+  if (pod->write(file, bytes)) return;
+  // The file exists. A reference writer writes in place, so it may be half-written.
+  auto size = pod->size(file);
+  if (size && *size == bytes.size()) return;
+  bool sound = false;
+  try {
+    std::string existing = pod->read(file);
+    if (def.dtype.fixed_width() && def.codecs.size() == 1 && def.codecs[0] == "blosc") {
+      sound = blosc_info(existing, file).cbytes == existing.size();
+    } else if (!def.dtype.fixed_width()) {
+      sound = sha1_hex(existing) == digest;
+    } else {
+      sound = decode_column(def, existing, file).nbytes() > 0;
+    }
+  } catch (const CorruptData&) {
+    sound = false;
+  }
+  if (!sound) pod->write(file, bytes, true);
+}
+
+std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::string& series, const Frame& frame,
+                                                                     const WriteOptions& options) const {
+  const Schema& sch = *schema;
+  size_t n = frame.size();
+  // Rows per segment: every column's raw array must fit the segment limit.
+  size_t widest = 1;
+  for (const auto& c : sch.columns())
+    if (c.dtype.fixed_width()) widest = std::max<size_t>(widest, c.dtype.size);
+  size_t per_chunk = std::max<size_t>(1, this->options.max_segment_bytes / widest);
+  std::vector<std::pair<CommitRow, Embedded>> rows;
+  size_t begin = 0;
+  do {
+    size_t end = std::min(n, begin + per_chunk);
+    Frame part = frame.slice(begin, end);
+    std::vector<EncodedColumn> encoded(sch.size());
+    auto encode_one = [&](size_t k) {
+      encoded[k] = encode_column(sch[k], part.columns()[k], this->options.encode);
+      if (encoded[k].bytes.size() >= kEmbedMaxSize) write_segment(encoded[k].digest, encoded[k].bytes, sch[k]);
+    };
+    if (part.size() >= 65536 && sch.size() > 1) {
+      std::vector<std::future<void>> jobs;
+      for (size_t k = 1; k < sch.size(); ++k) jobs.push_back(std::async(std::launch::async, encode_one, k));
+      encode_one(0);
+      for (auto& j : jobs) j.get();
+    } else {
+      for (size_t k = 0; k < sch.size(); ++k) encode_one(k);
+    }
+    CommitRow row;
+    row.label = series;
+    Embedded embedded;
+    for (size_t k = 0; k < sch.size(); ++k) {
+      row.digests.push_back(encoded[k].digest);
+      if (encoded[k].bytes.size() < kEmbedMaxSize)
+        embedded[encoded[k].digest] = std::make_shared<const std::string>(std::move(encoded[k].bytes));
+    }
+    row.length = int64_t(part.size());
+    bool first = begin == 0, last = end == n;
+    if (first && options.start) row.start = *options.start;
+    else if (first) row.start = n ? index_tuple(sch, part, 0) : Tuple{};
+    else row.start = rows.back().first.stop;  // continues where the previous chunk stopped
+    if (last && options.stop) row.stop = *options.stop;
+    else row.stop = n ? index_tuple(sch, part, part.size() - 1) : Tuple{};
+    if (row.start.empty() || row.stop.empty()) throw InvalidInput("series '" + series + "': an empty write needs a start and a stop");
+    Closed closed = options.closed;
+    if (!first) closed = closed.with_left(false);
+    if (!last) closed = closed.with_right(true);
+    row.closed = closed;
+    rows.emplace_back(std::move(row), std::move(embedded));
+    begin = end;
+  } while (begin < n);
+  return rows;
+}
+
+bool CollectionState::commit_on_leaf(const std::function<Commit(const Commit&)>& change) {
+  auto current = leaf();
+  Commit base = current ? current->second : Commit(schema);
+  Commit next = change(base);
+  std::string payload = next.encode();
+  std::vector<std::string> parents{current ? current->first.child : kPhi};
+  auto revs = changelog.commit(payload, parents);
+  if (revs.empty()) return false;
+  std::lock_guard lock(mutex_);
+  cached_path_ = revs.back().path();
+  cached_commit_ = next;
+  return true;
+}
+
+bool CollectionState::commit_rows(const std::vector<std::pair<CommitRow, Embedded>>& rows) {
+  if (rows.empty()) return false;
+  return commit_on_leaf([&](const Commit& base) {
+    Commit c = base;
+    for (const auto& [row, emb] : rows) c = c.update(row, emb);
+    return c;
+  });
+}
+
+Frame sort_frame(const Schema& schema, const Frame& frame, bool dedupe) {
+  size_t n = frame.size();
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  auto cmp = [&](size_t a, size_t b) {
+    for (auto k : schema.index()) {
+      const Column& c = frame.columns()[k];
+      int r = c.compare(a, c.value(b));
+      if (r) return r;
+    }
+    return 0;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return cmp(a, b) < 0; });
+  if (dedupe) {
+    std::vector<size_t> kept;
+    for (auto i : order)
+      if (kept.empty() || cmp(kept.back(), i) != 0) kept.push_back(i);
+    order = std::move(kept);
+  }
+  std::vector<Column> cols;
+  for (const auto& c : frame.columns()) cols.push_back(c.take(order));
+  return Frame(frame.names(), std::move(cols));
+}
+
+Frame prepare_frame(const Schema& schema, const Frame& frame, const std::string& context) {
+  Frame f = conform(schema, frame);
+  check_sorted(schema, f, context);
+  return f;
+}
+
+}  // namespace lakota

@@ -1,0 +1,65 @@
+#include "lakota/encoding/hash.h"
+
+#include <openssl/sha.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "lakota/error.h"
+
+namespace lakota {
+
+std::string sha1_hex(const void* data, size_t size) {
+  unsigned char md[SHA_DIGEST_LENGTH];
+  SHA1(static_cast<const unsigned char*>(data), size, md);
+  static const char* digits = "0123456789abcdef";
+  std::string out(2 * SHA_DIGEST_LENGTH, '0');
+  for (int i = 0; i < SHA_DIGEST_LENGTH; ++i) {
+    out[2 * i] = digits[md[i] >> 4];
+    out[2 * i + 1] = digits[md[i] & 15];
+  }
+  return out;
+}
+
+std::string sha1_hex(std::string_view data) { return sha1_hex(data.data(), data.size()); }
+
+std::string hashed_path(std::string_view digest) {
+  if (digest.size() <= 4) throw InvalidInput("digest '" + std::string(digest) + "' is too short");
+  std::string out;
+  out.reserve(digest.size() + 2);
+  out.append(digest.substr(0, 2)).append("/").append(digest.substr(2, 2)).append("/").append(digest.substr(4));
+  return out;
+}
+
+std::string hextime(int64_t unix_ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%011llx", (unsigned long long)unix_ms);
+  return buf;
+}
+
+int64_t parse_hextime(std::string_view hex) {
+  if (hex.empty() || hex.size() > 16) throw InvalidInput("invalid hextime '" + std::string(hex) + "'");
+  int64_t v = 0;
+  for (char c : hex) {
+    int d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else throw InvalidInput("invalid hextime '" + std::string(hex) + "'");
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool is_hex_digest(std::string_view s) {
+  if (s.size() != 40) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace lakota

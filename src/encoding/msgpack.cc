@@ -1,0 +1,235 @@
+#include "lakota/encoding/msgpack.h"
+
+#include <cstring>
+
+#include "lakota/error.h"
+
+namespace lakota {
+
+MsgWriter::MsgWriter() {
+  msgpack_sbuffer_init(&buffer_);
+  msgpack_packer_init(&packer_, &buffer_, msgpack_sbuffer_write);
+}
+
+MsgWriter::~MsgWriter() { msgpack_sbuffer_destroy(&buffer_); }
+
+void MsgWriter::array(size_t n) { msgpack_pack_array(&packer_, n); }
+void MsgWriter::map(size_t n) { msgpack_pack_map(&packer_, n); }
+void MsgWriter::str(std::string_view s) {
+  msgpack_pack_str(&packer_, s.size());
+  msgpack_pack_str_body(&packer_, s.data(), s.size());
+}
+void MsgWriter::bin(std::string_view b) {
+  msgpack_pack_bin(&packer_, b.size());
+  msgpack_pack_bin_body(&packer_, b.data(), b.size());
+}
+void MsgWriter::nil() { msgpack_pack_nil(&packer_); }
+void MsgWriter::boolean(bool b) { b ? msgpack_pack_true(&packer_) : msgpack_pack_false(&packer_); }
+void MsgWriter::integer(int64_t v) { msgpack_pack_int64(&packer_, v); }
+void MsgWriter::uinteger(uint64_t v) { msgpack_pack_uint64(&packer_, v); }
+void MsgWriter::float64(double v) { msgpack_pack_double(&packer_, v); }
+
+void MsgWriter::json(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null: nil(); break;
+    case Json::value_t::boolean: boolean(value.get<bool>()); break;
+    case Json::value_t::number_integer: integer(value.get<int64_t>()); break;
+    case Json::value_t::number_unsigned: uinteger(value.get<uint64_t>()); break;
+    case Json::value_t::number_float: float64(value.get<double>()); break;
+    case Json::value_t::string: str(value.get_ref<const std::string&>()); break;
+    case Json::value_t::binary: {
+      const auto& b = value.get_binary();
+      bin(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+      break;
+    }
+    case Json::value_t::array:
+      array(value.size());
+      for (const auto& item : value) json(item);
+      break;
+    case Json::value_t::object:
+      map(value.size());
+      for (const auto& [k, v] : value.items()) {
+        str(k);
+        json(v);
+      }
+      break;
+    default: throw InvalidInput("cannot encode value " + value.dump());
+  }
+}
+
+std::string MsgWriter::take() {
+  std::string out(buffer_.data, buffer_.size);
+  msgpack_sbuffer_clear(&buffer_);
+  return out;
+}
+
+MsgDoc::MsgDoc(std::string_view data, std::string_view what) {
+  msgpack_unpacked_init(&unpacked_);
+  size_t off = 0;
+  auto rc = msgpack_unpack_next(&unpacked_, data.data(), data.size(), &off);
+  if (rc != MSGPACK_UNPACK_SUCCESS || off != data.size()) {
+    msgpack_unpacked_destroy(&unpacked_);
+    throw CorruptData(std::string(what) + ": not a valid msgpack document");
+  }
+}
+
+MsgDoc::~MsgDoc() { msgpack_unpacked_destroy(&unpacked_); }
+
+std::string_view msg_bytes(const msgpack_object& o, std::string_view what) {
+  if (o.type == MSGPACK_OBJECT_STR) return {o.via.str.ptr, o.via.str.size};
+  if (o.type == MSGPACK_OBJECT_BIN) return {o.via.bin.ptr, o.via.bin.size};
+  throw CorruptData(std::string(what) + ": expected bytes");
+}
+
+const msgpack_object* msg_get(const msgpack_object& map, std::string_view key) {
+  if (map.type != MSGPACK_OBJECT_MAP) return nullptr;
+  for (uint32_t i = 0; i < map.via.map.size; ++i) {
+    const auto& kv = map.via.map.ptr[i];
+    if (kv.key.type == MSGPACK_OBJECT_STR && std::string_view(kv.key.via.str.ptr, kv.key.via.str.size) == key)
+      return &kv.val;
+  }
+  return nullptr;
+}
+
+Json msg_to_json(const msgpack_object& o) {
+  switch (o.type) {
+    case MSGPACK_OBJECT_NIL: return nullptr;
+    case MSGPACK_OBJECT_BOOLEAN: return o.via.boolean;
+    case MSGPACK_OBJECT_POSITIVE_INTEGER: return o.via.u64;
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER: return o.via.i64;
+    case MSGPACK_OBJECT_FLOAT32:
+    case MSGPACK_OBJECT_FLOAT64: return o.via.f64;
+    case MSGPACK_OBJECT_STR: return std::string(o.via.str.ptr, o.via.str.size);
+    case MSGPACK_OBJECT_BIN:
+      return Json::binary(std::vector<uint8_t>(o.via.bin.ptr, o.via.bin.ptr + o.via.bin.size));
+    case MSGPACK_OBJECT_ARRAY: {
+      Json out = Json::array();
+      for (uint32_t i = 0; i < o.via.array.size; ++i) out.push_back(msg_to_json(o.via.array.ptr[i]));
+      return out;
+    }
+    case MSGPACK_OBJECT_MAP: {
+      Json out = Json::object();
+      for (uint32_t i = 0; i < o.via.map.size; ++i) {
+        const auto& kv = o.via.map.ptr[i];
+        std::string key = kv.key.type == MSGPACK_OBJECT_STR ? std::string(kv.key.via.str.ptr, kv.key.via.str.size)
+                                                            : msg_to_json(kv.key).dump();
+        out[key] = msg_to_json(kv.val);
+      }
+      return out;
+    }
+    default: return nullptr;
+  }
+}
+
+std::string msgpack2_encode_strings(const std::vector<std::string>& values, size_t begin, size_t end, size_t width) {
+  MsgWriter w;
+  w.array(end - begin + 2);
+  for (size_t i = begin; i < end; ++i) w.str(values[i]);
+  w.str("<U" + std::to_string(width));
+  w.array(1);
+  w.integer(int64_t(end - begin));
+  return w.take();
+}
+
+std::string msgpack2_encode_objects(const std::vector<Json>& values, size_t begin, size_t end) {
+  MsgWriter w;
+  w.array(end - begin + 2);
+  for (size_t i = begin; i < end; ++i) w.json(values[i]);
+  w.str("|O");
+  w.array(1);
+  w.integer(int64_t(end - begin));
+  return w.take();
+}
+
+Msgpack2Array msgpack2_decode(std::string_view data, std::string_view what) {
+  MsgDoc doc(data, what);
+  const auto& root = doc.root();
+  if (root.type != MSGPACK_OBJECT_ARRAY || root.via.array.size < 2)
+    throw CorruptData(std::string(what) + ": not a msgpack2 array");
+  const auto& arr = root.via.array;
+  Msgpack2Array out;
+  out.dtype = std::string(msg_bytes(arr.ptr[arr.size - 2], what));
+  const auto& shape = arr.ptr[arr.size - 1];
+  size_t n = arr.size - 2;
+  if (shape.type != MSGPACK_OBJECT_ARRAY || shape.via.array.size != 1 ||
+      shape.via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER || shape.via.array.ptr[0].via.u64 != n) {
+    throw CorruptData(std::string(what) + ": msgpack2 shape does not match its " + std::to_string(n) + " items");
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (arr.ptr[i].type != MSGPACK_OBJECT_STR) out.all_strings = false;
+  if (out.all_strings) {
+    out.strings.reserve(n);
+    for (size_t i = 0; i < n; ++i) out.strings.emplace_back(arr.ptr[i].via.str.ptr, arr.ptr[i].via.str.size);
+  } else {
+    out.objects.reserve(n);
+    for (size_t i = 0; i < n; ++i) out.objects.push_back(msg_to_json(arr.ptr[i]));
+  }
+  return out;
+}
+
+std::string encode_commit_document(const CommitDocument& doc) {
+  MsgWriter w;
+  w.array(3);
+  w.map(7);
+  auto fields = [&](const char* key, const CommitDocument::Fields& f) {
+    w.str(key);
+    w.map(f.size());
+    for (const auto& [name, value] : f) {
+      w.str(name);
+      w.bin(value);
+    }
+  };
+  fields("start", doc.start);
+  fields("stop", doc.stop);
+  fields("digest", doc.digest);
+  w.str("length");
+  w.bin(doc.length);
+  w.str("closed");
+  w.bin(doc.closed);
+  w.str("label");
+  w.bin(doc.label);
+  fields("embedded", doc.embedded);
+  w.str("|O");
+  w.array(1);
+  w.integer(1);
+  return w.take();
+}
+
+CommitDocument decode_commit_document(std::string_view data, std::string_view what) {
+  MsgDoc doc(data, what);
+  const auto& root = doc.root();
+  if (root.type != MSGPACK_OBJECT_ARRAY || root.via.array.size != 3 || root.via.array.ptr[0].type != MSGPACK_OBJECT_MAP)
+    throw CorruptData(std::string(what) + ": not a commit document");
+  const auto& map = root.via.array.ptr[0];
+  auto need = [&](std::string_view key) -> const msgpack_object& {
+    auto* o = msg_get(map, key);
+    if (!o) throw CorruptData(std::string(what) + ": commit has no '" + std::string(key) + "' field");
+    return *o;
+  };
+  auto fields = [&](std::string_view key, bool required) {
+    CommitDocument::Fields out;
+    const msgpack_object* o = msg_get(map, key);
+    if (!o) {
+      if (required) throw CorruptData(std::string(what) + ": commit has no '" + std::string(key) + "' field");
+      return out;
+    }
+    if (o->type == MSGPACK_OBJECT_NIL) return out;
+    if (o->type != MSGPACK_OBJECT_MAP) throw CorruptData(std::string(what) + ": commit field '" + std::string(key) + "' is not a map");
+    for (uint32_t i = 0; i < o->via.map.size; ++i) {
+      const auto& kv = o->via.map.ptr[i];
+      out.emplace_back(std::string(msg_bytes(kv.key, what)), std::string(msg_bytes(kv.val, what)));
+    }
+    return out;
+  };
+  CommitDocument out;
+  out.start = fields("start", true);
+  out.stop = fields("stop", true);
+  out.digest = fields("digest", true);
+  out.length = std::string(msg_bytes(need("length"), what));
+  out.closed = std::string(msg_bytes(need("closed"), what));
+  out.label = std::string(msg_bytes(need("label"), what));
+  out.embedded = fields("embedded", false);
+  return out;
+}
+
+}  // namespace lakota

@@ -1,0 +1,285 @@
+#include "lakota/model/schema.h"
+
+#include <cctype>
+#include <set>
+
+#include "lakota/encoding/hash.h"
+#include "lakota/error.h"
+
+namespace lakota {
+namespace {
+
+std::vector<std::string> tokenize(const std::string& def) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty()) out.push_back(std::move(cur));
+    cur.clear();
+  };
+  for (char c : def) {
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ',') flush();
+    else if (c == '|' || c == '*') {
+      flush();
+      out.emplace_back(1, c);
+    } else cur += c;
+  }
+  flush();
+  return out;
+}
+
+bool known_codec(const std::string& c) { return c == "blosc" || c == "msgpack2" || is_byte_codec(c); }
+
+void check_codecs(const ColumnDef& col) {
+  if (col.codecs.empty()) throw InvalidInput("column '" + col.name + "': empty codec list");
+  for (size_t i = 0; i < col.codecs.size(); ++i) {
+    const auto& c = col.codecs[i];
+    if (!known_codec(c)) {
+      throw InvalidInput("column '" + col.name + "': unknown codec '" + c +
+                         "' (supported: blosc, msgpack2, zstd, lz4, zlib, gzip, bz2, lzma)");
+    }
+    if (c == "msgpack2" && (i != 0 || col.dtype.fixed_width())) {
+      throw InvalidInput("column '" + col.name + "': codec msgpack2 must come first, and only for str or object columns");
+    }
+  }
+  if (!col.dtype.fixed_width() && col.codecs[0] != "msgpack2") {
+    throw InvalidInput("column '" + col.name + "': a " + col.dtype.name() +
+                       " column needs msgpack2 as its first codec (as in 'str|msgpack2 zstd')");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> ColumnDef::default_codecs(const DType& dt) {
+  if (dt.fixed_width()) return {"blosc"};
+  return {"msgpack2", "zstd"};
+}
+
+ColumnDef ColumnDef::parse(const std::string& name, const std::string& definition) {
+  auto tokens = tokenize(definition);
+  if (tokens.empty() || tokens[0] == "|" || tokens[0] == "*") {
+    throw InvalidInput("column '" + name + "': definition '" + definition + "' has no type (as in 'value float')");
+  }
+  ColumnDef col;
+  col.name = name;
+  try {
+    col.dtype = DType::parse(tokens[0]);
+  } catch (const InvalidInput& e) {
+    throw InvalidInput("column '" + name + "': " + e.what());
+  }
+  bool in_codecs = false;
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    const auto& t = tokens[i];
+    if (t == "|") in_codecs = true;
+    else if (t == "*") col.idx = true;
+    else if (in_codecs) col.codecs.push_back(t);
+    else throw InvalidInput("column '" + name + "': unexpected '" + t + "' in definition '" + definition + "'");
+  }
+  if (in_codecs && col.codecs.empty()) throw InvalidInput("column '" + name + "': no codec after '|'");
+  if (col.codecs.empty()) col.codecs = default_codecs(col.dtype);
+  return col;
+}
+
+Schema::Schema(std::vector<ColumnDef> columns, std::optional<std::string> kind)
+    : columns_(std::move(columns)), kind_(std::move(kind)) {
+  std::set<std::string> seen;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    const auto& c = columns_[i];
+    if (c.name.empty()) throw InvalidInput("invalid schema: a column has an empty name");
+    if (!seen.insert(c.name).second) throw InvalidInput("invalid schema: column '" + c.name + "' appears twice");
+    check_codecs(c);
+    if (c.idx) {
+      if (c.dtype.kind == Kind::Object) throw InvalidInput("invalid schema: object column '" + c.name + "' cannot be an index");
+      index_.push_back(i);
+    }
+  }
+  if (index_.empty()) {
+    throw InvalidInput("invalid schema: no index column (mark one with '*', as in 'timestamp timestamp*')");
+  }
+}
+
+Schema Schema::parse(const std::vector<std::pair<std::string, std::string>>& definitions) {
+  std::vector<ColumnDef> cols;
+  for (const auto& [name, def] : definitions) cols.push_back(ColumnDef::parse(name, def));
+  return Schema(std::move(cols));
+}
+
+Schema Schema::from_json(const Json& j) {
+  try {
+    std::vector<ColumnDef> cols;
+    for (const auto& [name, opts] : j.at("columns").items()) {
+      ColumnDef c;
+      c.name = name;
+      c.dtype = DType::parse(opts.at("dt").get<std::string>());
+      c.codecs = opts.at("codecs").get<std::vector<std::string>>();
+      c.idx = opts.at("idx").get<bool>();
+      cols.push_back(std::move(c));
+    }
+    std::optional<std::string> kind;
+    if (j.contains("kind") && j["kind"].is_string()) kind = j["kind"].get<std::string>();
+    return Schema(std::move(cols), kind);
+  } catch (const Json::exception& e) {
+    throw CorruptData(std::string("invalid schema document: ") + e.what());
+  }
+}
+
+Json Schema::to_json() const {
+  Json cols = Json::object();
+  for (const auto& c : columns_) {
+    Json col = Json::object();
+    col["dt"] = c.dtype.name();
+    col["codecs"] = c.codecs;
+    col["idx"] = c.idx;
+    cols[c.name] = col;
+  }
+  Json out = Json::object();
+  out["kind"] = kind_ ? Json(*kind_) : Json(nullptr);
+  out["columns"] = cols;
+  return out;
+}
+
+std::optional<size_t> Schema::find(std::string_view name) const {
+  for (size_t i = 0; i < columns_.size(); ++i)
+    if (columns_[i].name == name) return i;
+  return std::nullopt;
+}
+
+size_t Schema::position(std::string_view name) const {
+  auto p = find(name);
+  if (!p) {
+    std::string names;
+    for (const auto& c : columns_) names += (names.empty() ? "" : ", ") + c.name;
+    throw InvalidInput("unknown column '" + std::string(name) + "' (columns: " + names + ")");
+  }
+  return *p;
+}
+
+std::vector<std::string> Schema::names() const {
+  std::vector<std::string> out;
+  for (const auto& c : columns_) out.push_back(c.name);
+  return out;
+}
+
+std::vector<std::string> Schema::index_names() const {
+  std::vector<std::string> out;
+  for (auto i : index_) out.push_back(columns_[i].name);
+  return out;
+}
+
+EncodedColumn encode_column(const ColumnDef& def, const Column& column, const EncodeOptions& options) {
+  if (!(column.dtype() == def.dtype)) {
+    throw InvalidInput("column '" + def.name + "': got " + column.dtype().name() + " values for a " + def.dtype.name() +
+                       " column");
+  }
+  EncodedColumn out;
+  if (column.empty()) {
+    out.digest = std::string(kEmptyDigest);
+    return out;
+  }
+  std::string bytes;
+  size_t step = 0;
+  if (def.dtype.kind == Kind::Str) {
+    bytes = msgpack2_encode_strings(column.string_storage(), column.offset(), column.offset() + column.size(),
+                                    column.width());
+    step = 1;
+  } else if (def.dtype.kind == Kind::Object) {
+    bytes = msgpack2_encode_objects(column.object_storage(), column.offset(), column.offset() + column.size());
+    step = 1;
+  } else {
+    out.digest = sha1_hex(column.data(), column.nbytes());
+    if (def.codecs[0] == "blosc") {
+      BloscParams p;
+      p.clevel = options.blosc_clevel;
+      bytes = blosc_encode(column.data(), column.nbytes(), def.dtype.size, p);
+    } else {
+      bytes = byte_encode(def.codecs[0], std::string_view(reinterpret_cast<const char*>(column.data()), column.nbytes()));
+    }
+    step = 1;
+  }
+  for (; step < def.codecs.size(); ++step) {
+    const auto& c = def.codecs[step];
+    if (c == "blosc") bytes = blosc_encode(bytes.data(), bytes.size(), 1);
+    else bytes = byte_encode(c, bytes);
+  }
+  if (!def.dtype.fixed_width()) out.digest = sha1_hex(bytes);
+  out.bytes = std::move(bytes);
+  return out;
+}
+
+namespace {
+
+Column fixed_from_bytes(const ColumnDef& def, std::string_view raw, std::string_view what) {
+  if (raw.size() % def.dtype.size) {
+    throw CorruptData(std::string(what) + ": " + std::to_string(raw.size()) + " bytes is not a whole number of " +
+                      def.dtype.name() + " values");
+  }
+  auto buf = std::make_shared<Buffer>(raw.size());
+  std::memcpy(buf->bytes.get(), raw.data(), raw.size());
+  return Column(def.dtype, std::move(buf), raw.size() / def.dtype.size);
+}
+
+}  // namespace
+
+Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what) {
+  if (bytes.empty()) return Column(def.dtype);
+  // Undo the codecs after the first, last first.
+  std::string tmp;
+  std::string_view cur = bytes;
+  for (size_t i = def.codecs.size(); i-- > 1;) {
+    const auto& c = def.codecs[i];
+    if (c == "blosc") {
+      auto info = blosc_info(cur, what);
+      std::string out(info.nbytes, '\0');
+      blosc_decode(cur, out.data(), what);
+      tmp = std::move(out);
+    } else {
+      tmp = byte_decode(c, cur, what);
+    }
+    cur = tmp;
+  }
+  const auto& first = def.codecs[0];
+  if (!def.dtype.fixed_width()) {
+    auto arr = msgpack2_decode(cur, what);
+    if (def.dtype.kind == Kind::Str) {
+      if (!arr.all_strings) throw CorruptData(std::string(what) + ": expected an array of strings");
+      size_t width = 0;
+      if (arr.dtype.size() > 2 && arr.dtype.compare(0, 2, "<U") == 0) width = std::stoul(arr.dtype.substr(2));
+      return Column::strings(std::move(arr.strings), width);
+    }
+    if (arr.all_strings) {
+      std::vector<Json> objs(arr.strings.begin(), arr.strings.end());
+      return Column::objects(std::move(objs));
+    }
+    return Column::objects(std::move(arr.objects));
+  }
+  if (first == "blosc") {
+    auto info = blosc_info(cur, what);
+    if (info.nbytes % def.dtype.size) {
+      throw CorruptData(std::string(what) + ": " + std::to_string(info.nbytes) + " bytes is not a whole number of " +
+                        def.dtype.name() + " values");
+    }
+    auto buf = std::make_shared<Buffer>(info.nbytes);
+    blosc_decode(cur, buf->bytes.get(), what);
+    return Column(def.dtype, std::move(buf), info.nbytes / def.dtype.size);
+  }
+  return fixed_from_bytes(def, byte_decode(first, cur, what), what);
+}
+
+bool partial_decode(const ColumnDef& def) {
+  return def.dtype.fixed_width() && def.codecs.size() == 1 && def.codecs[0] == "blosc";
+}
+
+size_t encoded_length(const ColumnDef& def, std::string_view bytes, std::string_view what) {
+  if (bytes.empty()) return 0;
+  if (!partial_decode(def)) return decode_column(def, bytes, what).size();
+  return blosc_info(bytes, what).nbytes / def.dtype.size;
+}
+
+Column decode_column_range(const ColumnDef& def, std::string_view bytes, size_t start, size_t count,
+                           std::string_view what) {
+  if (!partial_decode(def) || bytes.empty()) return decode_column(def, bytes, what).slice(start, start + count);
+  auto buf = std::make_shared<Buffer>(count * def.dtype.size);
+  blosc_decode_items(bytes, start, count, buf->bytes.get(), what);
+  return Column(def.dtype, std::move(buf), count);
+}
+
+}  // namespace lakota

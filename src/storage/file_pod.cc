@@ -1,0 +1,246 @@
+// Local folder backend.
+//
+// Atomic, write-once files: the content goes to an anonymous O_TMPFILE inode in the target
+// folder, which linkat() then names; linkat fails with EEXIST when the file exists, which
+// doubles as the write-once check. Where the filesystem has no O_TMPFILE, the content goes
+// to a dot-less file in the top-level `.lakota-tmp` folder (a name the reference never
+// parses) and is hard-linked into place (or renamed, to overwrite).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "lakota/error.h"
+#include "lakota/storage/pod.h"
+
+namespace fs = std::filesystem;
+
+namespace lakota {
+namespace {
+
+constexpr const char* kTmpFolder = ".lakota-tmp";
+
+[[noreturn]] void fail(const std::string& what, const std::string& path, int err = errno) {
+  if (err == ENOENT) throw NotFound(what + " '" + path + "': no such file or folder");
+  throw StorageError(what + " '" + path + "': " + std::strerror(err));
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::string random_name() {
+  static std::atomic<uint64_t> counter{0};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%d-%016llx-%llu", int(::getpid()), (unsigned long long)rng(),
+                (unsigned long long)counter++);
+  return buf;
+}
+
+class FilePod final : public Pod {
+ public:
+  FilePod(std::string root, FilePodOptions options) : root_(std::move(root)), options_(options) {
+    if (const char* env = std::getenv("LAKOTA_FSYNC")) {
+      options_.fsync = !(std::string(env) == "0" || std::string(env) == "false" || std::string(env) == "no");
+    }
+  }
+  std::string uri() const override { return root_; }
+
+ private:
+  std::string abs(const std::string& path) const { return path.empty() ? root_ : root_ + "/" + path; }
+
+  std::vector<std::string> do_ls(const std::string& path) const override {
+    std::vector<std::string> out;
+    std::error_code ec;
+    fs::directory_iterator it(abs(path), ec);
+    if (ec) {
+      if (ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory) return out;
+      fail("cannot list", abs(path), ec.value());
+    }
+    for (const auto& entry : it) {
+      std::string name = entry.path().filename().string();
+      if (path.empty() && name == kTmpFolder) continue;
+      out.push_back(std::move(name));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::string do_read(const std::string& path) const override {
+    std::string full = abs(path);
+    Fd fd(::open(full.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) fail("cannot read", full);
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0) fail("cannot read", full);
+    if (S_ISDIR(st.st_mode)) throw InvalidInput("cannot read '" + full + "': it is a folder");
+    std::string out;
+    out.resize(st.st_size);
+    size_t done = 0;
+    while (done < out.size()) {
+      ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail("cannot read", full);
+      }
+      if (n == 0) break;
+      done += n;
+    }
+    out.resize(done);
+    return out;
+  }
+
+  std::optional<uint64_t> do_size(const std::string& path) const override {
+    struct stat st;
+    if (::stat(abs(path).c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return std::nullopt;
+    return uint64_t(st.st_size);
+  }
+
+  bool do_isdir(const std::string& path) const override {
+    struct stat st;
+    return ::stat(abs(path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  }
+
+  void make_parents(const std::string& full) const {
+    auto parent = fs::path(full).parent_path();
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) fail("cannot create folder", parent.string(), ec.value());
+  }
+
+  void write_all(int fd, std::string_view data, const std::string& full) const {
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail("cannot write", full);
+      }
+      done += n;
+    }
+    if (options_.fsync && ::fdatasync(fd) != 0) fail("cannot sync", full);
+  }
+
+  void sync_dir(const std::string& full) const {
+    if (!options_.fsync) return;
+    std::string dir = fs::path(full).parent_path().string();
+    Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() >= 0) ::fsync(fd.get());
+  }
+
+  bool do_write(const std::string& path, std::string_view data, bool overwrite) override {
+    std::string full = abs(path);
+    make_parents(full);
+    if (!overwrite) {
+      std::string dir = fs::path(full).parent_path().string();
+      int raw = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+      if (raw >= 0) {
+        Fd fd(raw);
+        write_all(fd.get(), data, full);
+        std::string proc = "/proc/self/fd/" + std::to_string(fd.get());
+        if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, full.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+          if (errno == EEXIST) return false;
+          fail("cannot write", full);
+        }
+        sync_dir(full);
+        return true;
+      }
+      // No O_TMPFILE here: fall through to a named temporary file.
+      if (exists_file(full)) return false;
+    }
+    std::string tmp_dir = root_ + "/" + kTmpFolder;
+    std::error_code ec;
+    fs::create_directories(tmp_dir, ec);
+    if (ec) fail("cannot create folder", tmp_dir, ec.value());
+    std::string tmp = tmp_dir + "/" + random_name();
+    {
+      Fd fd(::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
+      if (fd.get() < 0) fail("cannot write", tmp);
+      try {
+        write_all(fd.get(), data, full);
+      } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+      }
+    }
+    bool written = true;
+    if (overwrite) {
+      if (::rename(tmp.c_str(), full.c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        fail("cannot write", full, err);
+      }
+    } else {
+      if (::link(tmp.c_str(), full.c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        if (err != EEXIST) fail("cannot write", full, err);
+        written = false;
+      } else {
+        ::unlink(tmp.c_str());
+      }
+    }
+    ::rmdir(tmp_dir.c_str());  // only succeeds when no other writer uses it
+    if (written) sync_dir(full);
+    return written;
+  }
+
+  static bool exists_file(const std::string& full) {
+    struct stat st;
+    return ::stat(full.c_str(), &st) == 0;
+  }
+
+  bool do_rm(const std::string& path, bool recursive) override {
+    std::string full = abs(path);
+    std::error_code ec;
+    if (recursive) {
+      auto n = fs::remove_all(full, ec);
+      if (ec) fail("cannot remove", full, ec.value());
+      return n > 0;
+    }
+    bool removed = fs::remove(full, ec);
+    if (ec) fail("cannot remove", full, ec.value());
+    return removed;
+  }
+
+  bool do_mv(const std::string& from, const std::string& to) override {
+    std::string a = abs(from), b = abs(to);
+    make_parents(b);
+    if (::rename(a.c_str(), b.c_str()) != 0) {
+      if (errno == ENOENT) return false;
+      fail("cannot move", a);
+    }
+    sync_dir(b);
+    return true;
+  }
+
+  std::string root_;
+  FilePodOptions options_;
+};
+
+}  // namespace
+
+PodPtr make_file_pod(const std::string& root, FilePodOptions options) {
+  std::string r = root;
+  while (r.size() > 1 && r.back() == '/') r.pop_back();
+  return std::make_shared<FilePod>(r, options);
+}
+
+}  // namespace lakota

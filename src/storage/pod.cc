@@ -1,0 +1,151 @@
+#include "lakota/storage/pod.h"
+
+#include <cstdlib>
+
+#include "lakota/error.h"
+
+namespace lakota {
+namespace {
+
+std::string normalize(std::string_view path) {
+  std::string out;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view part = path.substr(i, j - i);
+    if (part == "..") throw InvalidInput("path '" + std::string(path) + "' leaves its repository");
+    if (!part.empty() && part != ".") {
+      if (!out.empty()) out += '/';
+      out += part;
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+// A view of a pod below one of its folders.
+class PrefixPod final : public Pod {
+ public:
+  PrefixPod(PodPtr base, std::string prefix) : base_(std::move(base)), prefix_(std::move(prefix)) {}
+  std::string uri() const override { return join(base_->uri(), prefix_); }
+
+ private:
+  std::string full(const std::string& p) const { return join(prefix_, p); }
+  std::vector<std::string> do_ls(const std::string& p) const override { return base_->ls(full(p)); }
+  std::string do_read(const std::string& p) const override { return base_->read(full(p)); }
+  std::optional<uint64_t> do_size(const std::string& p) const override { return base_->size(full(p)); }
+  bool do_isdir(const std::string& p) const override { return base_->isdir(full(p)); }
+  bool do_write(const std::string& p, std::string_view d, bool o) override { return base_->write(full(p), d, o); }
+  bool do_rm(const std::string& p, bool r) override { return base_->rm(full(p), r); }
+  bool do_mv(const std::string& a, const std::string& b) override { return base_->mv(full(a), full(b)); }
+
+  PodPtr base_;
+  std::string prefix_;
+};
+
+}  // namespace
+
+std::string Pod::join(std::string_view a, std::string_view b) {
+  if (a.empty()) return std::string(b);
+  if (b.empty()) return std::string(a);
+  std::string out(a);
+  if (out.back() != '/') out += '/';
+  out += b;
+  return out;
+}
+
+std::vector<std::string> Pod::ls(std::string_view path) const { return do_ls(normalize(path)); }
+
+std::string Pod::read(std::string_view path) const {
+  auto p = normalize(path);
+  if (p.empty()) throw InvalidInput("cannot read the root folder of " + uri());
+  return do_read(p);
+}
+
+std::optional<uint64_t> Pod::size(std::string_view path) const { return do_size(normalize(path)); }
+
+bool Pod::isdir(std::string_view path) const { return do_isdir(normalize(path)); }
+
+bool Pod::write(std::string_view path, std::string_view data, bool overwrite) {
+  auto p = normalize(path);
+  if (p.empty()) throw InvalidInput("cannot write to the root folder of " + uri());
+  return do_write(p, data, overwrite);
+}
+
+bool Pod::rm(std::string_view path, bool recursive) { return do_rm(normalize(path), recursive); }
+
+bool Pod::mv(std::string_view from, std::string_view to) {
+  auto a = normalize(from), b = normalize(to);
+  if (a.empty() || b.empty()) throw InvalidInput("cannot move the root folder of " + uri());
+  return do_mv(a, b);
+}
+
+PodPtr Pod::cd(std::string_view path) {
+  auto p = normalize(path);
+  if (p.empty()) return shared_from_this();
+  return std::make_shared<PrefixPod>(shared_from_this(), p);
+}
+
+std::vector<std::string> Pod::walk(std::string_view path, int max_depth) const {
+  std::vector<std::string> out;
+  struct Item {
+    std::string path;
+    int depth;
+  };
+  std::vector<Item> stack{{normalize(path), 0}};
+  while (!stack.empty()) {
+    Item item = std::move(stack.back());
+    stack.pop_back();
+    auto names = do_ls(item.path);
+    for (auto it = names.rbegin(); it != names.rend(); ++it) {
+      std::string child = join(item.path, *it);
+      if (do_isdir(child)) {
+        if (max_depth == 0 || item.depth + 1 < max_depth) stack.push_back({child, item.depth + 1});
+      } else {
+        out.push_back(child);
+      }
+    }
+  }
+  return out;
+}
+
+PodPtr pod_from_uri(const std::string& uri) {
+  auto scheme_end = uri.find("://");
+  if (scheme_end == std::string::npos) {
+    if (uri.empty() || uri == ":memory:") return make_memory_pod();
+    std::string path = uri;
+    if (path[0] == '~') {
+      const char* home = std::getenv("HOME");
+      if (home) path = std::string(home) + path.substr(1);
+    }
+    return make_file_pod(path);
+  }
+  std::string scheme = uri.substr(0, scheme_end);
+  std::string rest = uri.substr(scheme_end + 3);
+  auto query = rest.find('?');
+  if (query != std::string::npos) rest = rest.substr(0, query);
+  if (scheme == "memory") return make_memory_pod();
+  if (scheme == "file") {
+    // Like the reference: file:///x is the relative path x, file:////x the absolute /x.
+    if (rest.empty() || rest[0] != '/') {
+      throw InvalidInput("malformed repository URI '" + uri +
+                         "': a file URI starts with file:/// (relative path) or file://// (absolute)");
+    }
+    std::string path = rest.substr(1);
+    if (path.empty()) throw InvalidInput("repository URI '" + uri + "' names no folder");
+    if (path[0] == '~') {
+      const char* home = std::getenv("HOME");
+      if (home) path = std::string(home) + path.substr(1);
+    }
+    return make_file_pod(path);
+  }
+  if (scheme == "s3" || scheme == "http" || scheme == "https") {
+    throw InvalidInput("repository URI '" + uri + "': the " + scheme +
+                       " backend is not available in this version (use a folder or memory://)");
+  }
+  throw InvalidInput("repository URI '" + uri + "': unknown scheme '" + scheme +
+                     "' (expected a path, file://, or memory://)");
+}
+
+}  // namespace lakota
