@@ -229,79 +229,102 @@ int Commit::compare_key(size_t i, bool use_stop, const std::string& lbl, const T
   return cols.size() < values.size() ? -1 : 1;
 }
 
+namespace {
+
+// Does row `r` hold values before the new range starts (after it stops)?
+bool has_head(const CommitRow& r, const CommitRow& n) {
+  int c = compare_tuples(r.start, n.start);
+  return c < 0 || (c == 0 && r.closed.left && !n.closed.left);
+}
+
+bool has_tail(const CommitRow& r, const CommitRow& n) {
+  int c = compare_tuples(r.stop, n.stop);
+  return c > 0 || (c == 0 && r.closed.right && !n.closed.right);
+}
+
+// Closed intervals that meet, even at one point.
+bool touches(const CommitRow& r, const CommitRow& n) {
+  return compare_tuples(r.start, n.stop) <= 0 && compare_tuples(r.stop, n.start) >= 0;
+}
+
+}  // namespace
+
+// Every row of the label that meets the new range is cut: its part before the range (head)
+// and its part after (tail) stay as views of the same arrays, the rest goes. The layout is
+// the reference's (so commits get its bytes) with three corrections: a value a row hid at
+// its bound stays hidden, a point is never given to both the head and the tail of a row,
+// and every row that meets the range is cut (the reference cuts one on each side only).
 Commit Commit::update(const CommitRow& nrow, const Embedded& embedded) const {
   if (compare_tuples(nrow.start, nrow.stop) > 0) {
     throw InvalidInput("invalid range for series '" + nrow.label + "': start is after stop");
+  }
+  if (nrow.start.size() != schema_->index().size() || nrow.stop.size() != schema_->index().size()) {
+    throw InvalidInput("a commit row needs one start and one stop value per index column");
   }
   Commit inner = one(schema_, nrow, embedded);
   size_t n = size();
   if (n == 0) return inner;
   Commit base = with_embedded(embedded);
-  auto key_less = [](const std::string& la, const Tuple& a, const std::string& lb, const Tuple& b) {
-    int c = la.compare(lb);
-    if (c) return c < 0;
-    return compare_tuples(a, b) < 0;
-  };
-  // The new row covers everything: it replaces the whole commit.
-  if (key_less(nrow.label, nrow.start, label(0), start(0)) && key_less(label(n - 1), stop(n - 1), nrow.label, nrow.stop)) {
-    return inner.with_embedded(*base.embedded_);
-  }
-  // start_pos: first row whose (label, stop) is after (label, start); stop_pos: first row
-  // whose (label, start) is not before (label, stop).
+
+  // The reference's choice of head row decides whether it keeps an empty [t, t] tail row
+  // (it tests the head row's flags, not the tail's): needed for identical bytes.
   size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (compare_key(mid, true, nrow.label, nrow.start) <= 0) lo = mid + 1;
     else hi = mid;
   }
-  size_t start_pos = lo;
-  lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (compare_key(mid, false, nrow.label, nrow.stop) < 0) lo = mid + 1;
-    else hi = mid;
+  size_t head_index = (lo > 0 && compare_key(lo - 1, true, nrow.label, nrow.start) == 0) ? lo - 1 : std::min(lo, n - 1);
+  Closed ref_head_flags = closed(head_index);
+  {
+    CommitRow r = row(head_index);
+    if (r.label == nrow.label && compare_tuples(r.start, nrow.start) <= 0 && compare_tuples(nrow.start, r.stop) <= 0)
+      ref_head_flags = ref_head_flags.with_right(!nrow.closed.left);
   }
-  size_t stop_pos = lo;
+  bool keep_empty_tail = ref_head_flags == Closed::both();
 
-  // Head: the row that the new range cuts on its left keeps what is before it.
-  std::vector<Commit> parts;
-  CommitRow start_row;
-  if (start_pos > 0 && compare_key(start_pos - 1, true, nrow.label, nrow.start) == 0) {
-    --start_pos;
-    start_row = row(start_pos);
+  std::vector<size_t> cut;
+  for (auto i : match(nrow.label))
+    if (touches(row(i), nrow)) cut.push_back(i);
+  size_t first, last;
+  if (cut.empty()) {
+    lo = 0, hi = n;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (compare_key(mid, false, nrow.label, nrow.start) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    first = last = lo;
   } else {
-    start_row = row(std::min(start_pos, n - 1));
+    first = cut.front();
+    last = cut.back() + 1;
   }
-  parts.push_back(base.slice(0, start_pos));
-  if (start_row.label == nrow.label && compare_tuples(start_row.start, nrow.start) <= 0 &&
-      compare_tuples(nrow.start, start_row.stop) <= 0) {
-    start_row.stop = nrow.start;
-    start_row.closed = start_row.closed.with_right(!nrow.closed.left);
-    bool degenerate = compare_tuples(start_row.start, start_row.stop) == 0;
-    if (!(degenerate && !(start_row.closed == Closed::both()))) parts.push_back(one(schema_, start_row));
+
+  std::vector<Commit> parts{base.slice(0, first)};
+  bool point = compare_tuples(nrow.start, nrow.stop) == 0;
+  std::set<size_t> head_has_point;
+  for (auto i : cut) {
+    CommitRow r = row(i);
+    if (!has_head(r, nrow)) continue;
+    bool stop_inside = compare_tuples(r.stop, nrow.start) > 0;
+    r.closed = r.closed.with_right(!nrow.closed.left && (stop_inside || r.closed.right));
+    r.stop = nrow.start;
+    if (compare_tuples(r.start, r.stop) == 0 && !(r.closed == Closed::both())) continue;
+    if (point && r.closed.right) head_has_point.insert(i);
+    parts.push_back(one(schema_, r));
   }
   parts.push_back(inner);
-
-  // Tail: the row that the new range cuts on its right keeps what is after it.
-  CommitRow stop_row;
-  if (stop_pos < n && compare_key(stop_pos, false, nrow.label, nrow.stop) == 0) {
-    stop_row = row(stop_pos);
-    ++stop_pos;
-  } else {
-    stop_row = row(stop_pos > 0 ? stop_pos - 1 : 0);
+  for (auto i : cut) {
+    CommitRow r = row(i);
+    if (!has_tail(r, nrow)) continue;
+    bool start_inside = compare_tuples(r.start, nrow.stop) < 0;
+    bool left = !nrow.closed.right && (start_inside || r.closed.left) && !head_has_point.count(i);
+    r.closed = r.closed.with_left(left);
+    r.start = nrow.stop;
+    if (compare_tuples(r.start, r.stop) == 0 && !(r.closed == Closed::both()) && !keep_empty_tail) continue;
+    parts.push_back(one(schema_, r));
   }
-  std::optional<Commit> tail_row;
-  if (stop_row.label == nrow.label && compare_tuples(stop_row.start, nrow.stop) <= 0 &&
-      compare_tuples(nrow.stop, stop_row.stop) <= 0) {
-    stop_row.start = nrow.stop;
-    stop_row.closed = stop_row.closed.with_left(!nrow.closed.right);
-    bool degenerate = compare_tuples(stop_row.start, stop_row.stop) == 0;
-    // The reference tests the head row's flags here (a quirk we keep for identical
-    // commits); a [t, t] row closed on both sides still holds a value, so it stays too.
-    bool keep = !degenerate || start_row.closed == Closed::both() || stop_row.closed == Closed::both();
-    if (keep) parts.push_back(one(schema_, stop_row));
-  }
-  parts.push_back(base.slice(stop_pos, n));
+  parts.push_back(base.slice(last, n));
   return concat(parts);
 }
 

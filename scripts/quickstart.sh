@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The quickstart of the README, through the command line: a repository in a local
+# folder, a collection, four rows written (strings and integers cast by the schema) and
+# read back up to 2020-01-03, which the default closed=LEFT excludes.
+set -euo pipefail
+LAKOTA=${1:-build/lakota}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+repo="$dir/my-data-folder"
+run() { echo "\$ $*"; "$@"; }
+run "$LAKOTA" -r "$repo" create temperature "timestamp timestamp*" "value float"
+printf 'timestamp,value\n2020-01-01T00:00,1\n2020-01-02T00:00,2\n2020-01-03T00:00,3\n2020-01-04T00:00,4\n' > "$dir/input.csv"
+echo "\$ cat input.csv | lakota -r my-data-folder write temperature/Brussels"
+"$LAKOTA" -r "$repo" write temperature/Brussels < "$dir/input.csv"
+run "$LAKOTA" -r "$repo" read temperature/Brussels --less-than 2020-01-03
+run "$LAKOTA" -r "$repo" -P read temperature/Brussels
+run "$LAKOTA" -r "$repo" rev temperature -e

@@ -1,0 +1,125 @@
+#include "lakota/storage/pod.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "lakota/error.h"
+
+namespace fs = std::filesystem;
+
+namespace lakota {
+namespace {
+
+struct TempDir {
+  TempDir() {
+    path = fs::temp_directory_path() / ("lakota-pod-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  fs::path path;
+  static inline int counter = 0;
+};
+
+class PodTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    pod = GetParam() == "memory" ? make_memory_pod() : make_file_pod(dir.path.string());
+  }
+  TempDir dir;
+  PodPtr pod;
+};
+
+TEST_P(PodTest, WriteIsWriteOnce) {
+  EXPECT_TRUE(pod->write("aa/bb/cc", "first"));
+  EXPECT_FALSE(pod->write("aa/bb/cc", "second"));
+  EXPECT_EQ(pod->read("aa/bb/cc"), "first");
+  EXPECT_TRUE(pod->write("aa/bb/cc", "third", true));
+  EXPECT_EQ(pod->read("aa/bb/cc"), "third");
+  EXPECT_EQ(pod->size("aa/bb/cc"), 5u);
+}
+
+TEST_P(PodTest, ListsSortedNamesOfOneFolder) {
+  pod->write("b/x", "1");
+  pod->write("a/y/z", "2");
+  pod->write("a/w", "3");
+  pod->write("a.txt", "4");
+  EXPECT_EQ(pod->ls(), (std::vector<std::string>{"a", "a.txt", "b"}));
+  EXPECT_EQ(pod->ls("a"), (std::vector<std::string>{"w", "y"}));
+  EXPECT_TRUE(pod->ls("nope").empty());
+  EXPECT_TRUE(pod->isdir("a/y"));
+  EXPECT_FALSE(pod->isdir("a/w"));
+}
+
+TEST_P(PodTest, MissingFileIsNotFound) {
+  EXPECT_THROW(pod->read("no/such/file"), NotFound);
+  EXPECT_FALSE(pod->size("no/such/file"));
+}
+
+TEST_P(PodTest, RemoveAndMove) {
+  pod->write("d/1", "x");
+  pod->write("d/e/2", "y");
+  EXPECT_TRUE(pod->mv("d/1", "d/1.renamed"));
+  EXPECT_FALSE(pod->mv("d/1", "d/other"));
+  EXPECT_EQ(pod->read("d/1.renamed"), "x");
+  EXPECT_TRUE(pod->rm("d/1.renamed"));
+  EXPECT_FALSE(pod->rm("d/1.renamed"));
+  EXPECT_TRUE(pod->rm("d", true));
+  EXPECT_TRUE(pod->ls().empty());
+}
+
+TEST_P(PodTest, CdAndWalk) {
+  pod->write("aa/bb/seg", "s");
+  pod->write("aa/bb/coll/rev", "r");
+  auto sub = pod->cd("aa/bb");
+  EXPECT_EQ(sub->read("seg"), "s");
+  sub->write("new", "n");
+  EXPECT_EQ(pod->read("aa/bb/new"), "n");
+  auto files = pod->walk("aa", 2);
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{"aa/bb/new", "aa/bb/seg"}));
+  EXPECT_EQ(pod->walk("aa").size(), 3u);
+}
+
+TEST_P(PodTest, ConcurrentWritersOfOneNameLeaveOneWholeFile) {
+  std::vector<std::thread> threads;
+  std::atomic<int> winners{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      std::string data(100000, char('a' + t));
+      if (pod->write("x/y", data)) ++winners;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(winners.load(), 1);
+  std::string got = pod->read("x/y");
+  ASSERT_EQ(got.size(), 100000u);
+  EXPECT_EQ(got.find_first_not_of(got[0]), std::string::npos);
+}
+
+TEST_P(PodTest, RejectsPathsLeavingTheRepository) { EXPECT_THROW(pod->read("../etc/passwd"), InvalidInput); }
+
+INSTANTIATE_TEST_SUITE_P(Pods, PodTest, ::testing::Values("memory", "file"));
+
+TEST(FilePod, LeavesNoTemporaryFiles) {
+  TempDir dir;
+  auto pod = make_file_pod(dir.path.string());
+  pod->write("aa/bb/cccc", "data");
+  size_t files = 0;
+  for (auto& e : fs::recursive_directory_iterator(dir.path)) files += e.is_regular_file();
+  EXPECT_EQ(files, 1u);
+  EXPECT_FALSE(fs::exists(dir.path / ".lakota-tmp"));
+}
+
+TEST(PodUri, ParsesTheReferenceForms) {
+  EXPECT_EQ(pod_from_uri("file:///rel/path")->uri(), "rel/path");
+  EXPECT_EQ(pod_from_uri("file:////abs/path")->uri(), "/abs/path");
+  EXPECT_EQ(pod_from_uri("some/dir")->uri(), "some/dir");
+  EXPECT_EQ(pod_from_uri("memory://")->uri(), "memory://");
+  EXPECT_THROW(pod_from_uri("file://host/x"), InvalidInput);
+  EXPECT_THROW(pod_from_uri("ftp://x"), InvalidInput);
+}
+
+}  // namespace
+}  // namespace lakota
