@@ -165,6 +165,33 @@ void Series::update(const Frame& input) {
   state_->commit_rows(state_->prepare(label_, Frame(sch.names(), std::move(out)), o));
 }
 
+void Series::delete_keys(const std::vector<Tuple>& keys) {
+  const Schema& sch = schema();
+  if (keys.empty()) return;
+  for (const auto& k : keys)
+    if (k.size() != sch.index().size()) throw InvalidInput("each key needs one value per index column");
+  auto less = [](const Tuple& a, const Tuple& b) { return compare_tuples(a, b) < 0; };
+  std::vector<Tuple> sorted = keys;
+  std::sort(sorted.begin(), sorted.end(), less);
+  Query q;
+  q.start = sorted.front();
+  q.stop = sorted.back();
+  q.closed = Closed::both();
+  Frame db = read(q);
+  std::vector<size_t> keep;
+  for (size_t i = 0; i < db.size(); ++i) {
+    Tuple key = index_tuple(sch, db, i);
+    if (!std::binary_search(sorted.begin(), sorted.end(), key, less)) keep.push_back(i);
+  }
+  if (keep.size() == db.size()) return;
+  std::vector<Column> cols;
+  for (const auto& c : db.columns()) cols.push_back(c.take(keep));
+  WriteOptions o;
+  o.start = q.start;
+  o.stop = q.stop;
+  state_->commit_rows(state_->prepare(label_, Frame(db.names(), std::move(cols)), o));
+}
+
 Frame Series::read(const Query& q) const {
   check_query(schema(), q);
   auto cols = selected_columns(schema(), q.select);

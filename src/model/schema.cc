@@ -103,6 +103,10 @@ Schema Schema::parse(const std::vector<std::pair<std::string, std::string>>& def
   return Schema(std::move(cols));
 }
 
+Schema Schema::kv(const std::vector<std::pair<std::string, std::string>>& definitions) {
+  return Schema(parse(definitions).columns(), std::string("kv"));
+}
+
 Schema Schema::from_json(const Json& j) {
   try {
     std::vector<ColumnDef> cols;

@@ -52,6 +52,8 @@ class Series {
   // Replaces some non-index columns of existing rows; `frame` has the index columns and
   // the columns to change. Rows outside the stored range are added with zero values.
   void update(const Frame& frame);
+  // Removes the rows whose index is one of `keys` (key-value use; any column names).
+  void delete_keys(const std::vector<Tuple>& keys);
 
   Frame read(const Query& query = {}) const;
   // The last `n` rows of the query's range (limit and offset then apply to those).

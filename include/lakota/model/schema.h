@@ -34,6 +34,8 @@ class Schema {
   explicit Schema(std::vector<ColumnDef> columns, std::optional<std::string> kind = std::nullopt);
   // From ("name", "definition") pairs, as `lakota create` and Schema(...) in Python take them.
   static Schema parse(const std::vector<std::pair<std::string, std::string>>& definitions);
+  // A key-value schema: writes upsert by key instead of replacing a range.
+  static Schema kv(const std::vector<std::pair<std::string, std::string>>& definitions);
   // The registry's form: {"kind": null, "columns": {name: {"dt", "codecs", "idx"}}}.
   static Schema from_json(const Json& j);
   Json to_json() const;

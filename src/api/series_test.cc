@@ -1,0 +1,344 @@
+// Engine tests of the api layer, run on the memory pod and on the file pod.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "lakota/api/repo.h"
+#include "lakota/encoding/hash.h"
+#include "lakota/error.h"
+
+namespace fs = std::filesystem;
+
+namespace lakota {
+namespace {
+
+const DType kTs = DType::parse("timestamp");
+const DType kF8 = DType::parse("float");
+const DType kI8 = DType::parse("int");
+
+Frame ts_frame(const std::vector<int64_t>& t, const std::vector<double>& v) {
+  return Frame({"timestamp", "value"}, {Column::from_vector(kTs, t), Column::from_vector(kF8, v)});
+}
+
+std::vector<int64_t> ints(const Column& c) {
+  auto s = c.values<int64_t>();
+  return {s.begin(), s.end()};
+}
+std::vector<double> doubles(const Column& c) {
+  auto s = c.values<double>();
+  return {s.begin(), s.end()};
+}
+
+class SeriesTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "memory") {
+      pod = make_memory_pod();
+    } else {
+      dir = fs::temp_directory_path() / ("lakota-series-test-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      fs::remove_all(dir);
+      pod = make_file_pod(dir.string());
+    }
+  }
+  void TearDown() override {
+    if (!dir.empty()) fs::remove_all(dir);
+  }
+  Repo repo(RepoOptions options = {}) { return Repo(pod, options); }
+  Collection temperature(Repo r) {
+    return r.create_collection(Schema::parse({{"timestamp", "timestamp*"}, {"value", "float"}}), "temperature", true);
+  }
+  size_t revisions(const Collection& c) { return c.changelog().log().size(); }
+
+  PodPtr pod;
+  fs::path dir;
+};
+
+TEST_P(SeriesTest, WritesAndReadsBack) {
+  auto s = temperature(repo()).series("Brussels");
+  s.write(ts_frame({10, 20, 30, 40}, {1, 2, 3, 4}));
+  Frame f = s.read();
+  EXPECT_EQ(ints(f["timestamp"]), (std::vector<int64_t>{10, 20, 30, 40}));
+  EXPECT_EQ(doubles(f["value"]), (std::vector<double>{1, 2, 3, 4}));
+  EXPECT_EQ(s.length(), 4u);
+  EXPECT_TRUE(s.exists());
+  EXPECT_FALSE(temperature(repo()).series("Paris").exists());
+}
+
+TEST_P(SeriesTest, RangesHonourClosedFlags) {
+  auto s = temperature(repo()).series("x");
+  s.write(ts_frame({10, 20, 30, 40}, {1, 2, 3, 4}));
+  auto read = [&](int64_t a, int64_t b, const char* closed) {
+    Query q;
+    q.start = {a};
+    q.stop = {b};
+    q.closed = Closed::parse(closed);
+    return ints(s.read(q)["timestamp"]);
+  };
+  EXPECT_EQ(read(20, 40, "l"), (std::vector<int64_t>{20, 30}));
+  EXPECT_EQ(read(20, 40, "r"), (std::vector<int64_t>{30, 40}));
+  EXPECT_EQ(read(20, 40, "b"), (std::vector<int64_t>{20, 30, 40}));
+  EXPECT_EQ(read(20, 40, "n"), (std::vector<int64_t>{30}));
+  EXPECT_EQ(read(21, 29, "b"), (std::vector<int64_t>{}));
+  Query q;
+  q.stop = {30};
+  EXPECT_EQ(ints(s.read(q)["timestamp"]), (std::vector<int64_t>{10, 20}));
+}
+
+TEST_P(SeriesTest, OverlappingWritesReplaceTheirRange) {
+  auto s = temperature(repo()).series("x");
+  s.write(ts_frame({1, 2, 3, 4, 5, 6}, {25, 24, 27, 31, 32, 30}));
+  s.write(ts_frame({2, 3, 4, 5, 6, 7}, {24.2, 27.9, 31, 32.5, 30.1, 29.2}));
+  EXPECT_EQ(doubles(s.read()["value"]), (std::vector<double>{25, 24.2, 27.9, 31, 32.5, 30.1, 29.2}));
+  s.write(ts_frame({3, 6}, {0, 0}));  // replaces 3..6: 4 and 5 disappear
+  EXPECT_EQ(ints(s.read()["timestamp"]), (std::vector<int64_t>{1, 2, 3, 6, 7}));
+  EXPECT_EQ(s.length(), 5u);
+}
+
+TEST_P(SeriesTest, LimitOffsetTailAndPaginate) {
+  auto s = temperature(repo()).series("x");
+  for (int k = 0; k < 5; ++k) s.write(ts_frame({k * 10 + 1, k * 10 + 2}, {double(k), double(k)}));
+  Query q;
+  q.limit = 3;
+  q.offset = 2;
+  EXPECT_EQ(ints(s.read(q)["timestamp"]), (std::vector<int64_t>{11, 12, 21}));
+  EXPECT_EQ(ints(s.tail(3)["timestamp"]), (std::vector<int64_t>{32, 41, 42}));
+  std::vector<size_t> sizes;
+  std::vector<int64_t> all;
+  s.paginate(3, {}, [&](const Frame& f) {
+    sizes.push_back(f.size());
+    for (auto t : ints(f["timestamp"])) all.push_back(t);
+    return true;
+  });
+  EXPECT_EQ(sizes, (std::vector<size_t>{3, 3, 3, 1}));
+  EXPECT_EQ(all.size(), 10u);
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
+}
+
+TEST_P(SeriesTest, BeforeReadsAnOldState) {
+  auto c = temperature(repo());
+  auto s = c.series("x");
+  s.write(ts_frame({1, 2}, {1, 1}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  s.write(ts_frame({1, 2}, {2, 2}));
+  auto log = c.changelog().log();
+  ASSERT_EQ(log.size(), 2u);
+  Query q;
+  q.before_ms = log[1].epoch_ms();
+  EXPECT_EQ(doubles(s.read(q)["value"]), (std::vector<double>{1, 1}));
+  q.before_ms = log[0].epoch_ms();
+  EXPECT_EQ(s.read(q).size(), 0u);
+  // Pages come from the same state.
+  std::vector<double> seen;
+  q.before_ms = log[1].epoch_ms();
+  s.paginate(1, q, [&](const Frame& f) {
+    seen.push_back(doubles(f["value"])[0]);
+    return true;
+  });
+  EXPECT_EQ(seen, (std::vector<double>{1, 1}));
+}
+
+TEST_P(SeriesTest, DeleteRangeAndUpdate) {
+  auto s = temperature(repo()).series("x");
+  s.write(ts_frame({1, 2, 3, 4, 5}, {1, 2, 3, 4, 5}));
+  s.delete_range({int64_t(2)}, {int64_t(3)});
+  EXPECT_EQ(ints(s.read()["timestamp"]), (std::vector<int64_t>{1, 4, 5}));
+  s.delete_range({int64_t(4)}, {int64_t(5)}, Closed{true, false});
+  EXPECT_EQ(ints(s.read()["timestamp"]), (std::vector<int64_t>{1, 5}));
+  s.update(ts_frame({1, 5}, {10, 50}));
+  EXPECT_EQ(doubles(s.read()["value"]), (std::vector<double>{10, 50}));
+  EXPECT_THROW(s.update(ts_frame({1, 2, 5}, {0, 0, 0})), InvalidInput);  // 2 is not stored
+}
+
+TEST_P(SeriesTest, BatchLandsAsOneCommit) {
+  auto c = temperature(repo());
+  auto b = c.batch();
+  for (auto label : {"d", "a", "c", "b"}) b.write(label, ts_frame({1, 2}, {3, 4}));
+  EXPECT_EQ(revisions(c), 0u);  // nothing visible before commit
+  EXPECT_TRUE(b.commit());
+  EXPECT_EQ(revisions(c), 1u);
+  EXPECT_EQ(c.ls(), (std::vector<std::string>{"a", "b", "c", "d"}));
+}
+
+TEST_P(SeriesTest, DeleteAndRenameSeries) {
+  auto c = temperature(repo());
+  c.series("a").write(ts_frame({1}, {1}));
+  c.series("b").write(ts_frame({1}, {2}));
+  c.rename_series("a", "z");
+  EXPECT_EQ(c.ls(), (std::vector<std::string>{"b", "z"}));
+  EXPECT_EQ(doubles(c.series("z").read()["value"]), (std::vector<double>{1}));
+  EXPECT_THROW(c.rename_series("a", "y"), NotFound);
+  EXPECT_THROW(c.rename_series("b", "z"), Conflict);
+  c.delete_series({"b"});
+  EXPECT_EQ(c.ls(), (std::vector<std::string>{"z"}));
+}
+
+TEST_P(SeriesTest, BadWritesChangeNothing) {
+  auto c = temperature(repo());
+  auto s = c.series("x");
+  s.write(ts_frame({1, 2}, {1, 2}));
+  EXPECT_THROW(s.write(ts_frame({3, 2}, {1, 2})), InvalidInput);  // unsorted
+  EXPECT_THROW(s.write(ts_frame({3, 3}, {1, 2})), InvalidInput);  // duplicated
+  EXPECT_THROW(s.write(Frame({"timestamp"}, {Column::from_vector(kTs, std::vector<int64_t>{5})})), InvalidInput);
+  EXPECT_THROW(s.write(Frame({"timestamp", "value", "extra"},
+                             {Column::from_vector(kTs, std::vector<int64_t>{5}), Column::from_vector(kF8, std::vector<double>{1}),
+                              Column::from_vector(kF8, std::vector<double>{1})})),
+               InvalidInput);
+  EXPECT_THROW(s.write(Frame({"timestamp", "value"}, {Column::strings({"2020-01-01"}), Column::strings({"abc"})})), InvalidInput);
+  EXPECT_EQ(revisions(c), 1u);
+  try {
+    s.write(ts_frame({3, 2}, {1, 2}));
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("row 2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("temperature/x"), std::string::npos) << e.what();
+  }
+}
+
+TEST_P(SeriesTest, TextIsCastByTheSchema) {
+  auto s = temperature(repo()).series("Brussels");
+  s.write(Frame({"timestamp", "value"}, {Column::strings({"2020-01-01T00:00", "2020-01-02T00:00", "2020-01-03T00:00"}),
+                                          Column::from_vector(kI8, std::vector<int64_t>{1, 2, 3})}));
+  Query q;
+  q.stop = {parse_time("2020-01-03", kTs, "")};
+  Frame f = s.read(q);
+  EXPECT_EQ(f.size(), 2u);
+  EXPECT_EQ(doubles(f["value"]), (std::vector<double>{1, 2}));
+}
+
+TEST_P(SeriesTest, LargeWritesBecomeSeveralRowsOfOneCommit) {
+  RepoOptions o;
+  o.max_segment_bytes = 800;  // 100 values per segment
+  auto c = temperature(repo(o));
+  auto s = c.series("x");
+  std::vector<int64_t> t;
+  std::vector<double> v;
+  for (int i = 0; i < 1050; ++i) t.push_back(i * 2), v.push_back(i);
+  s.write(ts_frame(t, v));
+  EXPECT_EQ(revisions(c), 1u);
+  EXPECT_EQ(c.leaf_commit()->size(), 11u);
+  Frame f = s.read();
+  EXPECT_EQ(ints(f["timestamp"]), t);
+  // A sparse overwrite over the whole range removes what it does not hold.
+  s.write(ts_frame({1, 2099}, {-1, -1}));
+  EXPECT_EQ(ints(s.read()["timestamp"]), (std::vector<int64_t>{0, 1, 2099}));
+}
+
+TEST_P(SeriesTest, KeyValueCollectionsUpsertAndDeleteKeys) {
+  auto r = repo();
+  auto c = r.create_collection(Schema::kv({{"key", "str*"}, {"value", "int"}}), "settings");
+  auto s = c.series("main");
+  auto frame = [](std::vector<std::string> k, std::vector<int64_t> v) {
+    return Frame({"key", "value"}, {Column::strings(k), Column::from_vector(kI8, v)});
+  };
+  s.write(frame({"b", "a", "c"}, {2, 1, 3}));
+  s.write(frame({"b", "d"}, {20, 4}));
+  Frame f = s.read();
+  EXPECT_EQ(f["key"].str(0), "a");
+  EXPECT_EQ(ints(f["value"]), (std::vector<int64_t>{1, 20, 3, 4}));
+  s.delete_keys({{Value(std::string("b"))}, {Value(std::string("d"))}});
+  EXPECT_EQ(ints(s.read()["value"]), (std::vector<int64_t>{1, 3}));
+}
+
+TEST_P(SeriesTest, RepoManagesCollections) {
+  auto r = repo();
+  Schema schema = Schema::parse({{"id", "int*"}, {"x", "float"}});
+  r.create_collections(schema, {"b", "a"});
+  EXPECT_EQ(r.ls(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_THROW(r.create_collection(schema, "a"), Conflict);
+  EXPECT_THROW(r.create_collection(schema, " "), InvalidInput);
+  r.collection("a").series("s").write(Frame({"id", "x"}, {Column::from_vector(kI8, std::vector<int64_t>{1}),
+                                                           Column::from_vector(kF8, std::vector<double>{2})}));
+  r.rename_collection("a", "c");
+  EXPECT_EQ(r.ls(), (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(r.collection("c").series("s").length(), 1u);
+  std::string path = r.collection("c").path();
+  r.delete_collections({"c"});
+  EXPECT_EQ(r.ls(), (std::vector<std::string>{"b"}));
+  EXPECT_TRUE(pod->ls(path).empty());
+  EXPECT_THROW(r.collection("c"), NotFound);
+}
+
+TEST_P(SeriesTest, OtherTypesAndCodecsRoundTrip) {
+  auto r = repo();
+  auto c = r.create_collection(Schema::parse({{"t", "M8[ms]*|zlib"},
+                                              {"a", "float32|zstd"},
+                                              {"b", "int16|lz4"},
+                                              {"c", "bool|gzip"},
+                                              {"d", "uint8|bz2"},
+                                              {"e", "float|lzma"},
+                                              {"f", "int32|blosc zstd"},
+                                              {"g", "str"}}),
+                               "types");
+  size_t n = 3000;
+  std::vector<int64_t> t;
+  std::vector<float> a;
+  std::vector<int16_t> b;
+  std::vector<uint8_t> cc, d;
+  std::vector<double> e;
+  std::vector<int32_t> f;
+  std::vector<std::string> g;
+  for (size_t i = 0; i < n; ++i) {
+    t.push_back(1600000000000 + i * 250);
+    a.push_back(float(i) / 3);
+    b.push_back(int16_t(i * 7));
+    cc.push_back(i % 3 == 0);
+    d.push_back(uint8_t(i));
+    e.push_back(i * 1.5);
+    f.push_back(int32_t(i) - 100);
+    g.push_back("s" + std::to_string(i % 17));
+  }
+  const auto& sch = c.schema();
+  Frame in(sch.names(), {Column::from_vector(sch[0].dtype, t), Column::from_vector(sch[1].dtype, a),
+                         Column::from_vector(sch[2].dtype, b), Column::from_vector(sch[3].dtype, cc),
+                         Column::from_vector(sch[4].dtype, d), Column::from_vector(sch[5].dtype, e),
+                         Column::from_vector(sch[6].dtype, f), Column::strings(g)});
+  c.series("s").write(in);
+  Frame out = Repo(pod).collection("types").series("s").read();
+  EXPECT_TRUE(out.equals(in));
+  EXPECT_THROW(Schema::parse({{"t", "int*|snappy"}}), InvalidInput);
+  EXPECT_THROW(Schema::parse({{"t", "complex128*"}}), InvalidInput);
+  EXPECT_THROW(Schema::parse({{"t", "str*|zstd"}}), InvalidInput);
+  EXPECT_THROW(Schema::parse({{"x", "float"}}), InvalidInput);  // no index
+}
+
+TEST_P(SeriesTest, CorruptFilesAreReportedByName) {
+  auto c = temperature(repo());
+  auto s = c.series("x");
+  std::vector<int64_t> t;
+  std::vector<double> v;
+  for (int i = 0; i < 2000; ++i) t.push_back(i), v.push_back(i * 0.37);
+  s.write(ts_frame(t, v));
+  std::string digest = c.leaf_commit()->digest(0, 1);
+  std::string file = hashed_path(digest);
+  ASSERT_TRUE(pod->exists(file));
+  pod->write(file, "garbage", true);
+  try {
+    s.read();
+    FAIL();
+  } catch (const CorruptData& e) {
+    EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
+  }
+  pod->rm(file);
+  EXPECT_THROW(s.read(), CorruptData);
+  auto rev = c.changelog().log().back();
+  pod->write(c.path() + "/" + rev.path(), "tampered", true);
+  EXPECT_THROW(s.read(), CorruptData);
+}
+
+TEST_P(SeriesTest, SoftDeletedSegmentsStillRead) {
+  auto c = temperature(repo());
+  auto s = c.series("x");
+  std::vector<int64_t> t;
+  std::vector<double> v;
+  for (int i = 0; i < 2000; ++i) t.push_back(i), v.push_back(i * 0.37);
+  s.write(ts_frame(t, v));
+  std::string file = hashed_path(c.leaf_commit()->digest(0, 1));
+  pod->mv(file, file + "." + hextime(now_ms()));
+  EXPECT_EQ(doubles(s.read()["value"]), v);
+}
+
+INSTANTIATE_TEST_SUITE_P(Pods, SeriesTest, ::testing::Values("memory", "file"));
+
+}  // namespace
+}  // namespace lakota
