@@ -1,1 +1,91 @@
-int main() { return 0; }
+// `make bench`: the figures of issue 2, on this machine.
+//   write 10 M rows (timestamp, float) in one write; read them all; read 1 % by range;
+//   1,000 appends of 1,000 rows; read those 1 M rows.
+// Runs on a file pod in a temporary folder (fsync on, then off) and on the memory pod.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "lakota/api/repo.h"
+#include "lakota/storage/pod.h"
+
+namespace fs = std::filesystem;
+using namespace lakota;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+Frame make_frame(int64_t first, size_t n) {
+  DType ts = DType::parse("timestamp"), f8 = DType::parse("float");
+  std::vector<int64_t> t(n);
+  std::vector<double> v(n);
+  std::mt19937_64 rng(first);
+  std::normal_distribution<double> dist(15, 5);
+  for (size_t i = 0; i < n; ++i) {
+    t[i] = first + int64_t(i);
+    v[i] = dist(rng);
+  }
+  return Frame({"timestamp", "value"}, {Column::from_vector(ts, t), Column::from_vector(f8, v)});
+}
+
+void run(const std::string& name, PodPtr pod, size_t rows, size_t appends, size_t append_rows) {
+  Repo repo(pod);
+  Schema schema = Schema::parse({{"timestamp", "timestamp*"}, {"value", "float"}});
+  auto big = repo.create_collection(schema, "big").series("s");
+  Frame frame = make_frame(1600000000, rows);
+
+  auto t0 = std::chrono::steady_clock::now();
+  big.write(frame);
+  double write = seconds_since(t0);
+
+  t0 = std::chrono::steady_clock::now();
+  Frame all = big.read();
+  double read = seconds_since(t0);
+  if (all.size() != rows) std::fprintf(stderr, "read %zu rows, expected %zu\n", all.size(), rows);
+
+  Query q;
+  q.start = {int64_t(1600000000 + rows / 2)};
+  q.stop = {int64_t(1600000000 + rows / 2 + rows / 100)};
+  t0 = std::chrono::steady_clock::now();
+  Frame part = big.read(q);
+  double range = seconds_since(t0);
+  if (part.size() != rows / 100) std::fprintf(stderr, "range read %zu rows\n", part.size());
+
+  auto small = repo.create_collection(schema, "small").series("s");
+  t0 = std::chrono::steady_clock::now();
+  for (size_t k = 0; k < appends; ++k) small.write(make_frame(1600000000 + int64_t(k * append_rows), append_rows));
+  double append = seconds_since(t0);
+
+  t0 = std::chrono::steady_clock::now();
+  Frame appended = small.read();
+  double read_appended = seconds_since(t0);
+  if (appended.size() != appends * append_rows) std::fprintf(stderr, "read %zu appended rows\n", appended.size());
+
+  std::printf("%-22s %10.3f %10.3f %10.3f %12.3f %12.3f\n", name.c_str(), write, read, range, append, read_appended);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t rows = argc > 1 ? std::stoul(argv[1]) : 10000000;
+  size_t appends = argc > 2 ? std::stoul(argv[2]) : 1000;
+  size_t append_rows = 1000;
+  std::printf("%zu rows; %zu appends of %zu rows. Seconds:\n", rows, appends, append_rows);
+  std::printf("%-22s %10s %10s %10s %12s %12s\n", "pod", "write", "read", "read 1%", "appends", "read appends");
+  std::printf("%-22s %10.2f %10.2f %10.2f %12.2f %12.2f\n", "reference (issue 2)", 0.95, 0.17, 0.19, 8.1, 0.78);
+  for (bool sync : {true, false}) {
+    fs::path dir = fs::temp_directory_path() / ("lakota-bench-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    FilePodOptions o;
+    o.fsync = sync;
+    run(sync ? "file (fsync on)" : "file (fsync off)", make_file_pod(dir.string(), o), rows, appends, append_rows);
+    fs::remove_all(dir);
+  }
+  run("memory", make_memory_pod(), rows, appends, append_rows);
+}

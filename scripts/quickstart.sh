@@ -7,7 +7,7 @@ LAKOTA=${1:-build/lakota}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 repo="$dir/my-data-folder"
-run() { echo "\$ $*"; "$@"; }
+run() { printf "\$ lakota"; printf " %q" "${@:2}"; echo; "$@"; }
 run "$LAKOTA" -r "$repo" create temperature "timestamp timestamp*" "value float"
 printf 'timestamp,value\n2020-01-01T00:00,1\n2020-01-02T00:00,2\n2020-01-03T00:00,3\n2020-01-04T00:00,4\n' > "$dir/input.csv"
 echo "\$ cat input.csv | lakota -r my-data-folder write temperature/Brussels"

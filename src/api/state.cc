@@ -188,6 +188,24 @@ bool CollectionState::commit_on_leaf(const std::function<Commit(const Commit&)>&
   std::lock_guard lock(mutex_);
   cached_path_ = revs.back().path();
   cached_commit_ = next;
+  // Our revision extends the log we read: append it instead of rebuilding the log on the
+  // next call (which still lists the folder and rebuilds if anyone else wrote).
+  const Revision& rev = revs.back();
+  bool extends = revs.size() == 1 && ((log_.empty() && rev.parent == kPhi && listing_.empty()) ||
+                                      (!log_.empty() && log_.back().child == rev.parent));
+  if (extends && !log_.empty()) {
+    for (size_t i = 0; i + 1 < log_.size(); ++i)
+      if (log_[i].child == rev.parent) extends = false;
+  }
+  if (extends) {
+    if (!log_.empty()) log_.back().is_leaf = false;
+    log_.push_back(rev);
+    std::string name = rev.path();
+    listing_.insert(std::upper_bound(listing_.begin(), listing_.end(), name), name);
+  } else {
+    listing_.clear();
+    log_.clear();
+  }
   return true;
 }
 

@@ -6,12 +6,14 @@
 
 namespace lakota {
 
-MsgWriter::MsgWriter() {
-  msgpack_sbuffer_init(&buffer_);
-  msgpack_packer_init(&packer_, &buffer_, msgpack_sbuffer_write);
-}
+MsgWriter::MsgWriter() { msgpack_packer_init(&packer_, this, &MsgWriter::append); }
 
-MsgWriter::~MsgWriter() { msgpack_sbuffer_destroy(&buffer_); }
+MsgWriter::~MsgWriter() = default;
+
+int MsgWriter::append(void* data, const char* buf, size_t len) {
+  static_cast<MsgWriter*>(data)->out_.append(buf, len);
+  return 0;
+}
 
 void MsgWriter::array(size_t n) { msgpack_pack_array(&packer_, n); }
 void MsgWriter::map(size_t n) { msgpack_pack_map(&packer_, n); }
@@ -57,11 +59,6 @@ void MsgWriter::json(const Json& value) {
   }
 }
 
-std::string MsgWriter::take() {
-  std::string out(buffer_.data, buffer_.size);
-  msgpack_sbuffer_clear(&buffer_);
-  return out;
-}
 
 MsgDoc::MsgDoc(std::string_view data, std::string_view what) {
   msgpack_unpacked_init(&unpacked_);
@@ -167,11 +164,15 @@ Msgpack2Array msgpack2_decode(std::string_view data, std::string_view what) {
   return out;
 }
 
-std::string encode_commit_document(const CommitDocument& doc) {
+std::string encode_commit_document(const CommitDocumentView& doc) {
   MsgWriter w;
+  size_t total = 256 + doc.length.size() + doc.closed.size() + doc.label.size();
+  for (const auto* f : {&doc.start, &doc.stop, &doc.digest, &doc.embedded})
+    for (const auto& [k, v] : *f) total += k.size() + v.size() + 10;
+  w.reserve(total);
   w.array(3);
   w.map(7);
-  auto fields = [&](const char* key, const CommitDocument::Fields& f) {
+  auto fields = [&](const char* key, const CommitDocumentView::Fields& f) {
     w.str(key);
     w.map(f.size());
     for (const auto& [name, value] : f) {

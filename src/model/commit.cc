@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 
 #include "lakota/error.h"
 
@@ -113,22 +114,31 @@ Commit Commit::decode(std::shared_ptr<const Schema> schema, std::string_view pay
 }
 
 std::string Commit::encode() const {
-  CommitDocument doc;
+  // Encoded fields live here while the document views them.
+  std::deque<std::string> store;
+  auto enc = [&](const ColumnDef& def, const Column& c) -> std::string_view {
+    store.push_back(encode_column(def, c, {}, false).bytes);
+    return store.back();
+  };
+  CommitDocumentView doc;
   const auto& idx = schema_->index();
   for (size_t k = 0; k < idx.size(); ++k) {
     const auto& def = (*schema_)[idx[k]];
-    doc.start.emplace_back(def.name, encode_column(def, start_[k]).bytes);
-    doc.stop.emplace_back(def.name, encode_column(def, stop_[k]).bytes);
+    doc.start.emplace_back(def.name, enc(def, start_[k]));
+    doc.stop.emplace_back(def.name, enc(def, stop_[k]));
   }
-  for (size_t k = 0; k < schema_->size(); ++k)
-    doc.digest.emplace_back((*schema_)[k].name, encode_column(str_def(), digest_[k]).bytes);
-  doc.length = encode_column(len_def(), length_).bytes;
-  doc.closed = encode_column(str_def(), closed_).bytes;
-  doc.label = encode_column(str_def(), label_).bytes;
-  for (const auto& d : digests()) {
-    auto it = embedded_->find(d);
-    if (it != embedded_->end()) doc.embedded.emplace_back(d, *it->second);
-  }
+  for (size_t k = 0; k < schema_->size(); ++k) doc.digest.emplace_back((*schema_)[k].name, enc(str_def(), digest_[k]));
+  doc.length = enc(len_def(), length_);
+  doc.closed = enc(str_def(), closed_);
+  doc.label = enc(str_def(), label_);
+  // Only the embedded arrays this commit references, sorted by digest.
+  std::vector<std::string_view> used;
+  for (const auto& col : digest_)
+    for (size_t i = 0; i < col.size(); ++i)
+      if (embedded_->count(col.str(i))) used.push_back(col.str(i));
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  for (auto d : used) doc.embedded.emplace_back(d, *embedded_->find(d)->second);
   return encode_commit_document(doc);
 }
 

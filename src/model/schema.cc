@@ -169,7 +169,7 @@ std::vector<std::string> Schema::index_names() const {
   return out;
 }
 
-EncodedColumn encode_column(const ColumnDef& def, const Column& column, const EncodeOptions& options) {
+EncodedColumn encode_column(const ColumnDef& def, const Column& column, const EncodeOptions& options, bool with_digest) {
   if (!(column.dtype() == def.dtype)) {
     throw InvalidInput("column '" + def.name + "': got " + column.dtype().name() + " values for a " + def.dtype.name() +
                        " column");
@@ -189,7 +189,7 @@ EncodedColumn encode_column(const ColumnDef& def, const Column& column, const En
     bytes = msgpack2_encode_objects(column.object_storage(), column.offset(), column.offset() + column.size());
     step = 1;
   } else {
-    out.digest = sha1_hex(column.data(), column.nbytes());
+    if (with_digest) out.digest = sha1_hex(column.data(), column.nbytes());
     if (def.codecs[0] == "blosc") {
       BloscParams p;
       p.clevel = options.blosc_clevel;
@@ -204,7 +204,7 @@ EncodedColumn encode_column(const ColumnDef& def, const Column& column, const En
     if (c == "blosc") bytes = blosc_encode(bytes.data(), bytes.size(), 1);
     else bytes = byte_encode(c, bytes);
   }
-  if (!def.dtype.fixed_width()) out.digest = sha1_hex(bytes);
+  if (with_digest && !def.dtype.fixed_width()) out.digest = sha1_hex(bytes);
   out.bytes = std::move(bytes);
   return out;
 }

@@ -37,10 +37,12 @@ class MsgWriter {
   void uinteger(uint64_t v);
   void float64(double v);
   void json(const Json& value);
-  std::string take();
+  std::string take() { return std::move(out_); }
+  void reserve(size_t n) { out_.reserve(n); }
 
  private:
-  msgpack_sbuffer buffer_;
+  static int append(void* data, const char* buf, size_t len);
+  std::string out_;
   msgpack_packer packer_;
 };
 
@@ -82,7 +84,14 @@ struct CommitDocument {
   std::string length, closed, label;
   Fields embedded;  // sorted by digest
 };
-std::string encode_commit_document(const CommitDocument& doc);
+// The same, as views of bytes owned elsewhere (what the encoder takes).
+struct CommitDocumentView {
+  using Fields = std::vector<std::pair<std::string_view, std::string_view>>;
+  Fields start, stop, digest;
+  std::string_view length, closed, label;
+  Fields embedded;
+};
+std::string encode_commit_document(const CommitDocumentView& doc);
 CommitDocument decode_commit_document(std::string_view data, std::string_view what);
 
 }  // namespace lakota

@@ -67,7 +67,8 @@ struct EncodedColumn {
   std::string digest;  // sha1 of the raw values (fixed-width) or of the bytes (str, object)
 };
 
-EncodedColumn encode_column(const ColumnDef& def, const Column& column, const EncodeOptions& options = {});
+EncodedColumn encode_column(const ColumnDef& def, const Column& column, const EncodeOptions& options = {},
+                            bool with_digest = true);
 // Throws CorruptData naming `what` (a file or a commit field).
 Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what);
 // True when `decode_column_range` can decode a part without the rest (a lone blosc codec).

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Benchmarks of the engine (see bench/bench.cc); LAKOTA_FSYNC from the environment is ignored
+# there: each file-pod figure says whether fsync was on.
+set -euo pipefail
+BUILD=${1:-build}
+unset LAKOTA_FSYNC
+"$BUILD/lakota_bench" "${ROWS:-10000000}" "${APPENDS:-1000}"

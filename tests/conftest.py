@@ -1,0 +1,70 @@
+"""Shared fixtures: our `lakota` binary, the reference CLI (a test oracle in its own
+virtual environment), and helpers to run them."""
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "lakota-format" / "corpus"
+LAKOTA_BIN = os.environ.get("LAKOTA_BIN", str(ROOT / "build" / "lakota"))
+REF_PYTHON = os.environ.get("LAKOTA_REF_PYTHON", str(ROOT / ".venv-ref" / "bin" / "python"))
+
+
+class Result:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.out = proc.stdout.decode()
+        self.err = proc.stderr.decode()
+
+    def __repr__(self):
+        return f"<exit {self.code} out={self.out!r} err={self.err!r}>"
+
+
+def run(cmd, *args, input=None, cwd=None, env=None):
+    full_env = dict(os.environ)
+    full_env.pop("LAKOTA_REPO", None)
+    full_env["TZ"] = "UTC"
+    if env:
+        full_env.update(env)
+    if isinstance(input, str):
+        input = input.encode()
+    proc = subprocess.run(
+        list(cmd) + [str(a) for a in args],
+        input=input,
+        capture_output=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=300,
+    )
+    return Result(proc)
+
+
+@pytest.fixture
+def lakota(tmp_path):
+    """Runs our CLI in a fresh folder."""
+
+    def call(*args, input=None, env=None):
+        return run([LAKOTA_BIN], *args, input=input, cwd=tmp_path, env=env)
+
+    call.cwd = tmp_path
+    return call
+
+
+@pytest.fixture
+def ref(tmp_path):
+    """Runs the reference CLI (lakota 0.7.1) in the same folder."""
+    if not Path(REF_PYTHON).exists():
+        pytest.fail(f"reference implementation missing at {REF_PYTHON}: run scripts/setup.sh --with-python")
+
+    def call(*args, input=None, env=None):
+        return run([REF_PYTHON, "-m", "lakota"], *args, input=input, cwd=tmp_path, env=env)
+
+    call.cwd = tmp_path
+    return call
+
+
+def norm(text):
+    """CSV from Python's csv module ends lines in CRLF; ours in LF."""
+    return text.replace("\r\n", "\n")
