@@ -38,7 +38,7 @@ Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, con
   const auto& idx = st.schema->index();
   for (auto c : cols) {
     auto it = std::find(idx.begin(), idx.end(), c);
-    if (it != idx.end()) out.push_back(s.index[it - idx.begin()].slice(lo, hi));
+    if (it != idx.end() && s.index[it - idx.begin()]) out.push_back(s.index[it - idx.begin()]->slice(lo, hi));
     else out.push_back(st.load_column_range(ci, s.row, c, lo, hi));
     if (out.back().size() != hi - lo) {
       throw CorruptData("collection '" + st.label + "': column '" + (*st.schema)[c].name +

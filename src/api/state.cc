@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <map>
 #include <numeric>
 
 #include "lakota/encoding/hash.h"
@@ -54,17 +55,17 @@ std::optional<std::pair<Revision, Commit>> CollectionState::leaf(std::optional<i
   return std::make_pair(revs.back(), load_commit(revs.back()));
 }
 
-std::string CollectionState::load_array(const Commit& commit, const std::string& digest) const {
-  if (auto* data = commit.embedded_data(digest)) return *data;
+BlobPtr CollectionState::load_array(const Commit& commit, const std::string& digest) const {
+  if (auto* data = commit.embedded_data(digest)) return make_blob(*data);
   std::string file = hashed_path(digest);
   try {
-    return pod->read(file);
+    return pod->read_blob(file);
   } catch (const NotFound&) {
     // gc renames unreferenced segments to <name>.<hextime> before deleting them.
     std::string folder = file.substr(0, 5), name = file.substr(6);
     for (const auto& entry : pod->ls(folder)) {
       if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 && entry[name.size()] == '.')
-        return pod->read(folder + "/" + entry);
+        return pod->read_blob(folder + "/" + entry);
     }
     throw CorruptData("collection '" + label + "': segment " + pod->uri() + "/" + file + " is missing");
   }
@@ -72,13 +73,14 @@ std::string CollectionState::load_array(const Commit& commit, const std::string&
 
 Column CollectionState::load_column(const Commit& commit, size_t row, size_t column) const {
   const std::string& digest = commit.digest(row, column);
-  std::string bytes = load_array(commit, digest);
-  return decode_column((*schema)[column], bytes, "segment " + hashed_path(digest));
+  BlobPtr blob = load_array(commit, digest);
+  return decode_column((*schema)[column], blob->bytes(), "segment " + hashed_path(digest));
 }
 
 Column CollectionState::load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const {
   const std::string& digest = commit.digest(row, column);
-  std::string bytes = load_array(commit, digest);
+  BlobPtr blob = load_array(commit, digest);
+  std::string_view bytes = blob->bytes();
   const auto& def = (*schema)[column];
   std::string what = "segment " + hashed_path(digest);
   size_t n = encoded_length(def, bytes, what);
@@ -87,17 +89,82 @@ Column CollectionState::load_column_range(const Commit& commit, size_t row, size
   return decode_column_range(def, bytes, lo, hi - lo, what);
 }
 
+namespace {
+
+// Bisect in a sorted blosc-encoded array, decoding only the blocks the search visits.
+class BlockSearch {
+ public:
+  BlockSearch(const ColumnDef& def, std::string_view bytes, std::string what)
+      : def_(def), bytes_(bytes), what_(std::move(what)), info_(blosc_info(bytes, what_)) {
+    size_t ts = def.dtype.size;
+    n_ = info_.nbytes / ts;
+    per_block_ = std::max<size_t>(1, info_.blocksize / ts);
+  }
+  size_t size() const { return n_; }
+
+  // Python's bisect_left (or bisect_right when `right`) over the whole array.
+  size_t bisect(const Value& v, bool right) {
+    // First block whose last value is >= v (> v when right): the answer lies in it.
+    size_t nblocks = (n_ + per_block_ - 1) / per_block_;
+    size_t lo = 0, hi = nblocks;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      const Column& b = block(mid);
+      int c = b.compare(b.size() - 1, v);
+      if (right ? c <= 0 : c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo == nblocks) return n_;
+    const Column& b = block(lo);
+    size_t pos = right ? b.bisect_right(v, 0, b.size()) : b.bisect_left(v, 0, b.size());
+    return lo * per_block_ + pos;
+  }
+
+ private:
+  const Column& block(size_t k) {
+    auto it = cache_.find(k);
+    if (it != cache_.end()) return it->second;
+    size_t start = k * per_block_, count = std::min(per_block_, n_ - start);
+    return cache_.emplace(k, decode_column_range(def_, bytes_, start, count, what_)).first->second;
+  }
+
+  const ColumnDef& def_;
+  std::string_view bytes_;
+  std::string what_;
+  BloscInfo info_;
+  size_t n_ = 0, per_block_ = 1;
+  std::map<size_t, Column> cache_;
+};
+
+}  // namespace
+
 Span CollectionState::span(const Commit& commit, const RowView& view) const {
   Span s{view.row, 0, 0, {}};
-  std::vector<const Column*> idx;
-  for (auto i : schema->index()) s.index.push_back(load_column(commit, view.row, i));
-  for (const auto& c : s.index) idx.push_back(&c);
-  size_t n = s.index.empty() ? 0 : s.index[0].size();
-  for (const auto& c : s.index) {
-    if (c.size() != n) throw CorruptData("collection '" + label + "': index arrays of one row differ in length");
+  const auto& idx = schema->index();
+  const ColumnDef& first = (*schema)[idx[0]];
+  // One index column, stored as lone blosc: search its blocks instead of decoding it.
+  if (idx.size() == 1 && partial_decode(first)) {
+    const std::string& digest = commit.digest(view.row, idx[0]);
+    BlobPtr blob = load_array(commit, digest);
+    if (!blob->bytes().empty()) {
+      BlockSearch search(first, blob->bytes(), "segment " + hashed_path(digest));
+      size_t n = search.size();
+      s.index.emplace_back();
+      s.lo = view.start.empty() ? 0 : search.bisect(view.start[0], !view.closed.left);
+      s.hi = view.stop.empty() ? n : search.bisect(view.stop[0], view.closed.right);
+      if (s.hi < s.lo) s.hi = s.lo;
+      return s;
+    }
   }
-  s.lo = view.start.empty() ? 0 : index_position(idx, view.start, !view.closed.left, 0, n);
-  s.hi = view.stop.empty() ? n : index_position(idx, view.stop, view.closed.right, 0, n);
+  std::vector<const Column*> cols;
+  for (auto i : idx) s.index.emplace_back(load_column(commit, view.row, i));
+  for (const auto& c : s.index) cols.push_back(&*c);
+  size_t n = cols[0]->size();
+  for (const auto* c : cols) {
+    if (c->size() != n) throw CorruptData("collection '" + label + "': index arrays of one row differ in length");
+  }
+  s.lo = view.start.empty() ? 0 : index_position(cols, view.start, !view.closed.left, 0, n);
+  s.hi = view.stop.empty() ? n : index_position(cols, view.stop, view.closed.right, 0, n);
   if (s.hi < s.lo) s.hi = s.lo;
   return s;
 }

@@ -17,8 +17,8 @@ namespace lakota {
 // One row of a commit narrowed to the positions a read selects in its arrays.
 struct Span {
   size_t row;
-  size_t lo, hi;                    // positions in the stored arrays
-  std::vector<Column> index;        // decoded index columns (whole arrays)
+  size_t lo, hi;                              // positions in the stored arrays
+  std::vector<std::optional<Column>> index;   // index columns decoded whole, when they were
 };
 
 struct CollectionState {
@@ -39,7 +39,7 @@ struct CollectionState {
   Commit load_commit(const Revision& rev) const;
 
   // Encoded bytes of an array: embedded, or its segment file (or a soft-deleted one).
-  std::string load_array(const Commit& commit, const std::string& digest) const;
+  BlobPtr load_array(const Commit& commit, const std::string& digest) const;
   Column load_column(const Commit& commit, size_t row, size_t column) const;
   Column load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const;
   Span span(const Commit& commit, const RowView& view) const;

@@ -2,10 +2,32 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <new>
+#include <sys/mman.h>
 
 #include "lakota/error.h"
 
 namespace lakota {
+
+namespace {
+constexpr size_t kHugePage = size_t(2) << 20;
+}
+
+Buffer::Buffer(size_t n) : size(n) {
+  void* p = nullptr;
+  if (n >= 4 * kHugePage) {
+    size_t rounded = (n + kHugePage - 1) / kHugePage * kHugePage;
+    p = std::aligned_alloc(kHugePage, rounded);
+    if (p) ::madvise(p, rounded, MADV_HUGEPAGE);
+  } else {
+    p = std::malloc(n ? n : 1);
+  }
+  if (!p) throw std::bad_alloc();
+  bytes.ptr = static_cast<std::byte*>(p);
+}
+
+Buffer::~Buffer() { std::free(bytes.ptr); }
 
 size_t utf8_length(std::string_view s) {
   size_t n = 0;

@@ -8,6 +8,14 @@
 namespace lakota {
 namespace {
 
+class SharedBlob final : public Blob {
+ public:
+  explicit SharedBlob(std::shared_ptr<const std::string> s) : s_(std::move(s)) { view_ = *s_; }
+
+ private:
+  std::shared_ptr<const std::string> s_;
+};
+
 // Files in an ordered map keyed by path; folders exist implicitly while they hold files.
 class MemoryPod final : public Pod {
  public:
@@ -45,6 +53,13 @@ class MemoryPod final : public Pod {
     auto it = files_.find(path);
     if (it == files_.end()) throw NotFound("file '" + path + "' not found in memory://");
     return *it->second;
+  }
+
+  BlobPtr do_read_blob(const std::string& path) const override {
+    std::lock_guard lock(mutex_);
+    auto it = files_.find(path);
+    if (it == files_.end()) throw NotFound("file '" + path + "' not found in memory://");
+    return std::make_shared<SharedBlob>(it->second);
   }
 
   std::optional<uint64_t> do_size(const std::string& path) const override {

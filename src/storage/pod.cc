@@ -34,6 +34,7 @@ class PrefixPod final : public Pod {
   std::string full(const std::string& p) const { return join(prefix_, p); }
   std::vector<std::string> do_ls(const std::string& p) const override { return base_->ls(full(p)); }
   std::string do_read(const std::string& p) const override { return base_->read(full(p)); }
+  BlobPtr do_read_blob(const std::string& p) const override { return base_->read_blob(full(p)); }
   std::optional<uint64_t> do_size(const std::string& p) const override { return base_->size(full(p)); }
   bool do_isdir(const std::string& p) const override { return base_->isdir(full(p)); }
   bool do_write(const std::string& p, std::string_view d, bool o) override { return base_->write(full(p), d, o); }
@@ -45,6 +46,24 @@ class PrefixPod final : public Pod {
 };
 
 }  // namespace
+
+namespace {
+class StringBlob final : public Blob {
+ public:
+  explicit StringBlob(std::string data) : data_(std::move(data)) { view_ = data_; }
+
+ private:
+  std::string data_;
+};
+}  // namespace
+
+BlobPtr make_blob(std::string data) { return std::make_shared<StringBlob>(std::move(data)); }
+
+BlobPtr Pod::read_blob(std::string_view path) const {
+  auto p = normalize(path);
+  if (p.empty()) throw InvalidInput("cannot read the root folder of " + uri());
+  return do_read_blob(p);
+}
 
 std::string Pod::join(std::string_view a, std::string_view b) {
   if (a.empty()) return std::string(b);

@@ -22,6 +22,18 @@
 
 namespace lakota {
 
+// Bytes of a file, owned by whatever holds them (a string, or a read-only memory map).
+class Blob {
+ public:
+  virtual ~Blob() = default;
+  std::string_view bytes() const { return view_; }
+
+ protected:
+  std::string_view view_;
+};
+using BlobPtr = std::shared_ptr<const Blob>;
+BlobPtr make_blob(std::string data);
+
 class Pod : public std::enable_shared_from_this<Pod> {
  public:
   virtual ~Pod() = default;
@@ -30,6 +42,8 @@ class Pod : public std::enable_shared_from_this<Pod> {
   std::vector<std::string> ls(std::string_view path = "") const;
   // Whole content of a file. Throws NotFound.
   std::string read(std::string_view path) const;
+  // The same without a copy where the backend can (a file pod maps large files).
+  BlobPtr read_blob(std::string_view path) const;
   // Size of a file, or nullopt if there is none.
   std::optional<uint64_t> size(std::string_view path) const;
   bool exists(std::string_view path) const { return size(path).has_value(); }
@@ -54,6 +68,7 @@ class Pod : public std::enable_shared_from_this<Pod> {
  private:
   virtual std::vector<std::string> do_ls(const std::string& path) const = 0;
   virtual std::string do_read(const std::string& path) const = 0;
+  virtual BlobPtr do_read_blob(const std::string& path) const { return make_blob(do_read(path)); }
   virtual std::optional<uint64_t> do_size(const std::string& path) const = 0;
   virtual bool do_isdir(const std::string& path) const = 0;
   virtual bool do_write(const std::string& path, std::string_view data, bool overwrite) = 0;
