@@ -110,7 +110,26 @@ def scenario_int_index():
     return ops
 
 
+def scenario_types():
+    """Other numpy dtypes and numcodecs codecs than the corpus's five and two."""
+    rnd = random.Random(4)
+    ops = [{"op": "create", "collection": "types",
+            "columns": ["t M8[ms]* |zlib", "a float32|zstd", "b int16|lz4", "c bool|gzip", "d uint8|bz2",
+                        "e float|lzma", "f int32", "g str|msgpack2 zstd", "h datetime64[us]"]}]
+    rows = []
+    for i in range(2000):
+        t = f"2021-03-01T00:{i // 60 % 60:02d}:{i % 60:02d}.{i % 1000:03d}"
+        rows.append((t, round(rnd.uniform(-1, 1), 3), rnd.randrange(-30000, 30000), "True",
+                     rnd.randrange(256), rnd.choice([1.5, "nan", "-inf", 1e-05]), rnd.randrange(-2**31, 2**31),
+                     rnd.choice(["x", "yy", "zzz"]), f"2021-03-01T00:00:00.{rnd.randrange(10**6):06d}"))
+    rows.sort()
+    dedup = [r for k, r in enumerate(rows) if k == 0 or r[0] != rows[k - 1][0]]
+    ops.append({"op": "write", "series": "types/s", "csv": csv_rows("t,a,b,c,d,e,f,g,h", dedup)})
+    return ops
+
+
 SCENARIOS = {
+    "types": scenario_types,
     "appends": scenario_appends,
     "rewrites": scenario_rewrites,
     "deletes": scenario_deletes,

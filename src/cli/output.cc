@@ -135,9 +135,12 @@ void TableWriter::frame(const Frame& f) {
   std::vector<bool> numeric(cols.size(), false);
   for (size_t k = 0; k < cols.size(); ++k) {
     const DType& dt = cols[k]->dtype();
-    bool number = dt.kind == Kind::Int || dt.kind == Kind::UInt || dt.kind == Kind::Float;
+    // tabulate counts bools as integers.
+    bool number = dt.kind == Kind::Int || dt.kind == Kind::UInt || dt.kind == Kind::Float || dt.kind == Kind::Bool;
     for (size_t i = 0; i < f.size(); ++i) {
-      if (dt.kind == Kind::Float) {
+      if (dt.kind == Kind::Bool) {
+        rows[i][k] = cols[k]->values<uint8_t>()[i] ? "1" : "0";
+      } else if (dt.kind == Kind::Float) {
         double d = dt.size == 8 ? cols[k]->values<double>()[i] : cols[k]->values<float>()[i];
         rows[i][k] = python_float_g(d);
       } else {
