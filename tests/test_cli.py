@@ -182,6 +182,7 @@ def test_bad_inputs_change_nothing(lakota):
     bad(lakota, w, "timestamp\n2020-06-22\n", EXIT_INVALID, "missing column 'value'")
     bad(lakota, w, "timestamp,value\n2020-06-22\n", EXIT_INVALID, "line 2")
     bad(lakota, w, "", EXIT_INVALID, "header")
+    bad(lakota, w, 'timestamp,value\n2020-06-22,"1\n', EXIT_INVALID, "line 2", "unterminated")
     bad(lakota, ["write", "nope/x"], INPUT, EXIT_NOT_FOUND, "nope")
     bad(lakota, ["read", "temperature/Nope"], None, EXIT_NOT_FOUND, "Nope")
     bad(lakota, ["read", "temperature"], None, EXIT_INVALID, "collection/series")

@@ -266,9 +266,17 @@ int cmd_write(const Globals& g, const std::string& label) {
   Repo repo = open_repo(g);
   Series series = get_series(repo, label, true);
   const Schema& schema = series.schema();
-  CsvReader reader(std::cin);
+  CsvReader csv(std::cin);
+  // The reader's errors ("line N: ...") are errors in the user's input.
+  auto next = [&](CsvRecord& rec) {
+    try {
+      return csv.next(rec);
+    } catch (const std::runtime_error& e) {
+      throw InvalidInput(std::string("stdin, ") + e.what());
+    }
+  };
   CsvRecord header;
-  if (!reader.next(header)) throw InvalidInput("stdin: no CSV header (expected the columns " + [&] {
+  if (!next(header)) throw InvalidInput("stdin: no CSV header (expected the columns " + [&] {
     std::string s;
     for (auto& n : schema.names()) s += (s.empty() ? "" : ",") + n;
     return s;
@@ -289,7 +297,7 @@ int cmd_write(const Globals& g, const std::string& label) {
   std::vector<std::vector<std::string>> texts(names.size());
   CsvRecord rec;
   std::vector<size_t> lines;
-  while (reader.next(rec)) {
+  while (next(rec)) {
     if (rec.fields.size() != names.size()) {
       throw InvalidInput("stdin, line " + std::to_string(rec.line) + ": " + std::to_string(rec.fields.size()) +
                          " fields, the header has " + std::to_string(names.size()));
