@@ -5,3 +5,6 @@ set -euo pipefail
 BUILD=${1:-build}
 unset LAKOTA_FSYNC
 "$BUILD/lakota_bench" "${ROWS:-10000000}" "${APPENDS:-1000}"
+if [ -x .venv-ref/bin/python ]; then
+  .venv-ref/bin/python bench/bench_ref.py "${ROWS:-10000000}" "${APPENDS:-1000}"
+fi

@@ -5,6 +5,7 @@
 // doubles as the write-once check. Where the filesystem has no O_TMPFILE, the content goes
 // to a dot-less file in the top-level `.lakota-tmp` folder (a name the reference never
 // parses) and is hard-linked into place (or renamed, to overwrite).
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -80,17 +81,18 @@ class FilePod final : public Pod {
 
   std::vector<std::string> do_ls(const std::string& path) const override {
     std::vector<std::string> out;
-    std::error_code ec;
-    fs::directory_iterator it(abs(path), ec);
-    if (ec) {
-      if (ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory) return out;
-      fail("cannot list", abs(path), ec.value());
+    std::string full = abs(path);
+    DIR* dir = ::opendir(full.c_str());
+    if (!dir) {
+      if (errno == ENOENT || errno == ENOTDIR) return out;
+      fail("cannot list", full);
     }
-    for (const auto& entry : it) {
-      std::string name = entry.path().filename().string();
-      if (path.empty() && name == kTmpFolder) continue;
-      out.push_back(std::move(name));
+    while (struct dirent* e = ::readdir(dir)) {
+      std::string_view name = e->d_name;
+      if (name == "." || name == ".." || (path.empty() && name == kTmpFolder)) continue;
+      out.emplace_back(name);
     }
+    ::closedir(dir);
     std::sort(out.begin(), out.end());
     return out;
   }
