@@ -15,3 +15,7 @@ echo "\$ cat input.csv | lakota -r my-data-folder write temperature/Brussels"
 run "$LAKOTA" -r "$repo" read temperature/Brussels --less-than 2020-01-03
 run "$LAKOTA" -r "$repo" -P read temperature/Brussels
 run "$LAKOTA" -r "$repo" rev temperature -e
+
+echo
+echo "# The same with the C++ API (examples/quickstart.cc):"
+"$(dirname "$LAKOTA")/lakota_quickstart" "$dir/cpp-data-folder"

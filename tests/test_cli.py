@@ -217,3 +217,11 @@ def test_help(lakota):
     res = lakota("help", "read")
     assert res.code == 0 and "--greater-than" in res.out
     assert lakota("--help").code == 0
+
+
+def test_verbose_shows_storage_access(lakota):
+    setup_temperature(lakota)
+    res = lakota("-vv", "read", "temperature/Brussels")
+    assert res.code == 0
+    assert "LIST " in res.err and "READ " in res.err
+    assert lakota("read", "temperature/Brussels").err == ""

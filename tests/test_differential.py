@@ -190,3 +190,23 @@ def test_same_commits_as_the_reference(tmp_path, name):
     ours = apply(tmp_path, name, "ours")
     theirs = apply(tmp_path, name, "ref")
     assert commit_digests(ours) == commit_digests(theirs)
+
+
+def test_reference_repositories_with_duplicated_index_still_read(tmp_path):
+    """The reference stores duplicated index values (we refuse them in our writes)."""
+    ops = [{"op": "create", "collection": "c", "columns": ["timestamp timestamp*", "value float"]},
+           {"op": "write", "series": "c/s",
+            "csv": csv_rows("timestamp,value", [("2020-01-01", 1), ("2020-01-02", 2), ("2020-01-02", 3), ("2020-01-03", 4)])},
+           {"op": "write", "series": "c/s", "csv": csv_rows("timestamp,value", [("2020-01-03", 5), ("2020-01-03", 6)])}]
+    path = tmp_path / "dups.jsonl"
+    path.write_text("".join(json.dumps(op) + "\n" for op in ops))
+    repo = tmp_path / "repo-ref"
+    assert run([REF_PYTHON, REF_SCENARIO], repo, path).code == 0
+    expected = run([REF_PYTHON, "-m", "lakota"], "-r", repo, "read", "c/s").out
+    assert norm(expected).count("\n") == 6
+    assert run([LAKOTA_BIN], "-r", repo, "read", "c/s").out == norm(expected)
+    for args in (["--gt", "2020-01-02"], ["--lt", "2020-01-03", "--closed", "b"], ["--tail", "2"]):
+        theirs = run([REF_PYTHON, "-m", "lakota"], "-r", repo, "read", "c/s", *args).out
+        assert run([LAKOTA_BIN], "-r", repo, "read", "c/s", *args).out == norm(theirs), args
+    bad = run([LAKOTA_BIN], "-r", repo, "write", "c/s", input="timestamp,value\n2020-01-05,1\n2020-01-05,2\n")
+    assert bad.code == 2 and "duplicated" in bad.err

@@ -27,7 +27,12 @@ std::string default_repo() {
   return "file:///.lakota";
 }
 
-Repo open_repo(const Globals& g) { return Repo::open(g.repo.empty() ? default_repo() : g.repo.back()); }
+Repo open_repo(const Globals& g) {
+  PodPtr pod = pod_from_uri(g.repo.empty() ? default_repo() : g.repo.back());
+  // -vv shows every storage access on stderr, as the reference's debug log does.
+  if (g.verbose > 1) pod = make_logging_pod(pod, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+  return Repo(pod);
+}
 
 // Exact name, else the only name that starts with `prefix` (as the reference does).
 std::optional<std::string> resolve(const std::string& prefix, const std::vector<std::string>& names) {

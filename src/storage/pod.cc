@@ -45,7 +45,50 @@ class PrefixPod final : public Pod {
   std::string prefix_;
 };
 
+class LoggingPod final : public Pod {
+ public:
+  LoggingPod(PodPtr inner, std::function<void(const std::string&)> log) : inner_(std::move(inner)), log_(std::move(log)) {}
+  std::string uri() const override { return inner_->uri(); }
+
+ private:
+  std::string at(const std::string& p) const { return join(inner_->uri(), p); }
+  std::vector<std::string> do_ls(const std::string& p) const override {
+    log_("LIST " + at(p));
+    return inner_->ls(p);
+  }
+  std::string do_read(const std::string& p) const override {
+    log_("READ " + at(p));
+    return inner_->read(p);
+  }
+  BlobPtr do_read_blob(const std::string& p) const override {
+    log_("READ " + at(p));
+    return inner_->read_blob(p);
+  }
+  std::optional<uint64_t> do_size(const std::string& p) const override { return inner_->size(p); }
+  bool do_isdir(const std::string& p) const override { return inner_->isdir(p); }
+  bool do_write(const std::string& p, std::string_view d, bool o) override {
+    bool written = inner_->write(p, d, o);
+    log_((written ? "WRITE " : "SKIP-WRITE ") + at(p));
+    return written;
+  }
+  bool do_rm(const std::string& p, bool r) override {
+    log_("REMOVE " + at(p));
+    return inner_->rm(p, r);
+  }
+  bool do_mv(const std::string& a, const std::string& b) override {
+    log_("MOVE " + at(a) + " " + at(b));
+    return inner_->mv(a, b);
+  }
+
+  PodPtr inner_;
+  std::function<void(const std::string&)> log_;
+};
+
 }  // namespace
+
+PodPtr make_logging_pod(PodPtr inner, std::function<void(const std::string&)> log) {
+  return std::make_shared<LoggingPod>(std::move(inner), std::move(log));
+}
 
 namespace {
 class StringBlob final : public Blob {

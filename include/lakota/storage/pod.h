@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,10 @@ struct FilePodOptions {
 
 // A folder on the local filesystem (created on first write).
 PodPtr make_file_pod(const std::string& root, FilePodOptions options = {});
+
+// Wraps a pod so that every storage access is reported to `log` ("LIST path", "READ path",
+// "WRITE path", "SKIP-WRITE path", "REMOVE path", "MOVE a b"), as `lakota -vv` shows them.
+PodPtr make_logging_pod(PodPtr inner, std::function<void(const std::string&)> log);
 
 // Builds a pod from a repository URI:
 //   a plain path              local folder
