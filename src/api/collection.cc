@@ -54,16 +54,7 @@ void Batch::write(const std::string& series, const Frame& frame, const WriteOpti
 
 void Batch::delete_range(const std::string& series, const Tuple& start, const Tuple& stop, Closed closed) {
   Series s(state_, series);
-  const Schema& sch = *state_->schema;
-  if (start.size() != sch.index().size() || stop.size() != sch.index().size())
-    throw InvalidInput("delete needs one start and one stop value per index column");
-  std::vector<Column> cols;
-  for (const auto& c : sch.columns()) cols.emplace_back(c.dtype);
-  WriteOptions o;
-  o.start = start;
-  o.stop = stop;
-  o.closed = closed;
-  for (auto& r : state_->prepare(s.label(), Frame(sch.names(), std::move(cols)), o)) rows_.push_back(std::move(r));
+  for (auto& r : state_->prepare_delete(s.label(), start, stop, closed)) rows_.push_back(std::move(r));
 }
 
 bool Batch::commit() {

@@ -91,18 +91,7 @@ void Series::write(const Frame& input, const WriteOptions& options) {
 }
 
 void Series::delete_range(const Tuple& start, const Tuple& stop, Closed closed) {
-  const Schema& sch = schema();
-  if (start.size() != sch.index().size() || stop.size() != sch.index().size()) {
-    throw InvalidInput("delete needs one start and one stop value per index column (" +
-                       std::to_string(sch.index().size()) + ")");
-  }
-  std::vector<Column> cols;
-  for (const auto& c : sch.columns()) cols.emplace_back(c.dtype);
-  WriteOptions o;
-  o.start = start;
-  o.stop = stop;
-  o.closed = closed;
-  state_->commit_rows(state_->prepare(label_, Frame(sch.names(), std::move(cols)), o));
+  state_->commit_rows(state_->prepare_delete(label_, start, stop, closed));
 }
 
 void Series::update(const Frame& input) {

@@ -36,8 +36,9 @@ class SeriesTest : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "memory") {
       pod = make_memory_pod();
     } else {
-      dir = fs::temp_directory_path() / ("lakota-series-test-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+      std::replace(name.begin(), name.end(), '/', '_');
+      dir = fs::temp_directory_path() / ("lakota-series-test-" + std::to_string(::getpid()) + "-" + name);
       fs::remove_all(dir);
       pod = make_file_pod(dir.string());
     }

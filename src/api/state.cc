@@ -244,6 +244,22 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
   return rows;
 }
 
+std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare_delete(const std::string& series,
+                                                                            const Tuple& start, const Tuple& stop,
+                                                                            Closed closed) const {
+  if (start.size() != schema->index().size() || stop.size() != schema->index().size()) {
+    throw InvalidInput("delete needs one start and one stop value per index column (" +
+                       std::to_string(schema->index().size()) + ")");
+  }
+  std::vector<Column> cols;
+  for (const auto& c : schema->columns()) cols.emplace_back(c.dtype);
+  WriteOptions o;
+  o.start = start;
+  o.stop = stop;
+  o.closed = closed;
+  return prepare(series, Frame(schema->names(), std::move(cols)), o);
+}
+
 bool CollectionState::commit_on_leaf(const std::function<Commit(const Commit&)>& change) {
   auto current = leaf();
   Commit base = current ? current->second : Commit(schema);

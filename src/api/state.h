@@ -47,6 +47,9 @@ struct CollectionState {
   // Encodes a conformed, checked frame, writes its segments, returns the commit rows.
   std::vector<std::pair<CommitRow, Embedded>> prepare(const std::string& series, const Frame& frame,
                                                       const WriteOptions& options) const;
+  // The row that empties [start, stop] of a series.
+  std::vector<std::pair<CommitRow, Embedded>> prepare_delete(const std::string& series, const Tuple& start,
+                                                             const Tuple& stop, Closed closed) const;
   // Applies rows on the current leaf and writes the revision. Returns false on a no-op.
   bool commit_rows(const std::vector<std::pair<CommitRow, Embedded>>& rows);
   bool commit_on_leaf(const std::function<Commit(const Commit&)>& change);
