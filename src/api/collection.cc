@@ -47,9 +47,7 @@ std::vector<std::pair<Revision, Commit>> Collection::revisions() const {
 }
 
 void Batch::write(const std::string& series, const Frame& frame, const WriteOptions& options) {
-  Series s(state_, series);
-  Frame f = prepare_frame(*state_->schema, frame, "series '" + state_->label + "/" + s.label() + "'");
-  for (auto& r : state_->prepare(s.label(), f, options)) rows_.push_back(std::move(r));
+  for (auto& r : Series(state_, series).prepare_write(frame, options)) rows_.push_back(std::move(r));
 }
 
 void Batch::delete_range(const std::string& series, const Tuple& start, const Tuple& stop, Closed closed) {

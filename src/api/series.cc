@@ -66,28 +66,29 @@ Series::Series(std::shared_ptr<CollectionState> collection, std::string label)
 
 const Schema& Series::schema() const { return *state_->schema; }
 
-void Series::write(const Frame& input, const WriteOptions& options) {
+std::vector<std::pair<CommitRow, Embedded>> Series::prepare_write(const Frame& input, const WriteOptions& options) const {
   const Schema& sch = schema();
-  std::string context = "series '" + state_->label + "/" + label_ + "'";
   if (state_->kv && !options.start && !options.stop) {
     // Key-value collections upsert: new values win, other keys stay.
     Frame frame = sort_frame(sch, conform(sch, input), true);
-    if (frame.empty()) return;
+    if (frame.empty()) return {};
     Query q;
     q.start = index_tuple(sch, frame, 0);
     q.stop = index_tuple(sch, frame, frame.size() - 1);
     q.closed = Closed::both();
     Frame db = read(q);
     if (!db.empty()) {
-      if (db.equals(frame)) return;
+      if (db.equals(frame)) return {};
       frame = sort_frame(sch, Frame::concat({frame, db}), true);
     }
-    state_->commit_rows(state_->prepare(label_, frame, {}));
-    return;
+    return state_->prepare(label_, frame, {});
   }
-  Frame frame = prepare_frame(sch, input, context);
-  auto rows = state_->prepare(label_, frame, options);
-  state_->commit_rows(rows);
+  Frame frame = prepare_frame(sch, input, "series '" + state_->label + "/" + label_ + "'");
+  return state_->prepare(label_, frame, options);
+}
+
+void Series::write(const Frame& input, const WriteOptions& options) {
+  state_->commit_rows(prepare_write(input, options));
 }
 
 void Series::delete_range(const Tuple& start, const Tuple& stop, Closed closed) {

@@ -239,6 +239,15 @@ TEST_P(SeriesTest, KeyValueCollectionsUpsertAndDeleteKeys) {
   EXPECT_EQ(ints(f["value"]), (std::vector<int64_t>{1, 20, 3, 4}));
   s.delete_keys({{Value(std::string("b"))}, {Value(std::string("d"))}});
   EXPECT_EQ(ints(s.read()["value"]), (std::vector<int64_t>{1, 3}));
+  auto b = c.batch();
+  b.write("main", frame({"c", "e"}, {30, 5}));
+  b.write("other", frame({"z"}, {26}));
+  EXPECT_TRUE(b.commit());
+  EXPECT_EQ(ints(s.read()["value"]), (std::vector<int64_t>{1, 30, 5}));
+  EXPECT_EQ(c.ls(), (std::vector<std::string>{"main", "other"}));
+  size_t revs = revisions(c);
+  s.write(frame({"a"}, {1}));  // already stored: no new revision
+  EXPECT_EQ(revisions(c), revs);
 }
 
 TEST_P(SeriesTest, RepoManagesCollections) {

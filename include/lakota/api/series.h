@@ -67,6 +67,10 @@ class Series {
 
  private:
   friend class Collection;
+  friend class Batch;
+  // The commit rows of a write (for key-value collections: an upsert; none when the
+  // stored rows already hold these values).
+  std::vector<std::pair<CommitRow, Embedded>> prepare_write(const Frame& frame, const WriteOptions& options) const;
   std::shared_ptr<CollectionState> state_;
   std::string label_;
 };
