@@ -131,22 +131,7 @@ void Repo::delete_collections(const std::vector<std::string>& labels) {
     }
   }
   if (keys.empty()) return;
-  auto series = registry_.series(kNamespace);
-  Query q;
-  q.start = *std::min_element(keys.begin(), keys.end(), [](auto& a, auto& b) { return compare_tuples(a, b) < 0; });
-  q.stop = *std::max_element(keys.begin(), keys.end(), [](auto& a, auto& b) { return compare_tuples(a, b) < 0; });
-  q.closed = Closed::both();
-  Frame f = series.read(q);
-  std::set<std::string> gone(labels.begin(), labels.end());
-  std::vector<size_t> keep;
-  for (size_t i = 0; i < f.size(); ++i)
-    if (!gone.count(f["label"].str(i))) keep.push_back(i);
-  std::vector<Column> cols;
-  for (const auto& c : f.columns()) cols.push_back(c.take(keep));
-  WriteOptions o;
-  o.start = q.start;
-  o.stop = q.stop;
-  series.write(Frame(f.names(), std::move(cols)), o);
+  registry_.series(kNamespace).delete_keys(keys);
   for (const auto& p : paths) pod_->rm(p, true);
 }
 
@@ -166,7 +151,7 @@ void Repo::rename_collection(const std::string& from, const std::string& to_inpu
   Tuple start{labels.front()}, stop{labels.back()};
   labels[*pos] = to;
   Frame renamed = sort_frame(registry_schema(),
-                             Frame({"label", "meta"}, {Column::strings(labels, f["label"].width()), f["meta"]}), false);
+                             Frame({"label", "meta"}, {Column::strings(labels), f["meta"]}), false);
   WriteOptions o;
   o.start = std::min(start, Tuple{Value(to)}, [](auto& a, auto& b) { return compare_tuples(a, b) < 0; });
   o.stop = std::max(stop, Tuple{Value(to)}, [](auto& a, auto& b) { return compare_tuples(a, b) < 0; });

@@ -174,8 +174,17 @@ void Series::delete_keys(const std::vector<Tuple>& keys) {
     if (!std::binary_search(sorted.begin(), sorted.end(), key, less)) keep.push_back(i);
   }
   if (keep.size() == db.size()) return;
+  // The reference rebuilds these arrays from Python values: string widths start afresh.
   std::vector<Column> cols;
-  for (const auto& c : db.columns()) cols.push_back(c.take(keep));
+  for (const auto& c : db.columns()) {
+    Column kept = c.take(keep);
+    if (kept.dtype().kind == Kind::Str) {
+      std::vector<std::string> values;
+      for (size_t i = 0; i < kept.size(); ++i) values.push_back(kept.str(i));
+      kept = Column::strings(std::move(values));
+    }
+    cols.push_back(std::move(kept));
+  }
   WriteOptions o;
   o.start = q.start;
   o.stop = q.stop;
