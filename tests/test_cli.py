@@ -191,6 +191,8 @@ def test_bad_inputs_change_nothing(lakota):
     bad(lakota, ["create", "x", "id int*|snappy"], None, EXIT_INVALID, "snappy")
     bad(lakota, ["create", "temperature", "id int*"], None, 5, "already exists")
     bad(lakota, ["read", "temperature/Brussels", "--closed", "middle"], None, EXIT_INVALID, "middle")
+    bad(lakota, ["read", "temperature/Brussels", "--limit", "abc"], None, EXIT_INVALID, "--limit", "abc")
+    bad(lakota, ["frobnicate"], None, EXIT_INVALID, "frobnicate")
 
 
 def test_corrupt_files_are_reported(lakota):

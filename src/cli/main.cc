@@ -461,9 +461,14 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) std::cout << app.help();
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    // One line, like every other error (usage errors exit with 2, as argparse does).
+    std::fprintf(stderr, "lakota: error: %s (see lakota --help)\n", e.what());
+    return 2;
   } catch (const Error& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "lakota: error: %s\n", e.what());
