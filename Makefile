@@ -43,9 +43,11 @@ install: build
 	install -D -m 755 $(BUILD)/lakota $(DESTDIR)$(PREFIX)/bin/lakota
 
 fmt:
+	@command -v clang-format >/dev/null || (apt-get update -q && apt-get install -y -q clang-format)
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
-lint:
+lint: $(BUILD)/build.ninja
+	@command -v clang-tidy >/dev/null || (apt-get update -q && apt-get install -y -q clang-tidy)
 	clang-tidy -p $(BUILD) $$(git ls-files 'src/*.cc')
 
 sanitize:
