@@ -4,9 +4,13 @@ import shutil
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
-from lakota import Repo, Schema
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import ref_env  # noqa: E402,F401  (the zstd level of the reference's time)
+from lakota import Repo, Schema  # noqa: E402
 
 
 def main(rows=10_000_000, appends=1000, append_rows=1000):

@@ -29,9 +29,13 @@ if [ "${1:-}" = "--with-python" ]; then
     "$PY" -m venv .venv
   fi
   .venv/bin/python -c "import pytest" 2>/dev/null || .venv/bin/pip install -q pytest
-  # The reference implementation, pinned to libraries of its time (2022).
-  if [ ! -x .venv-ref/bin/python ] || ! .venv-ref/bin/python -c "import lakota" 2>/dev/null; then
-    "$PY" -m venv .venv-ref
-    .venv-ref/bin/pip install -q "lakota==0.7.1" "numpy<2" "pandas<2.1" "numcodecs<0.12"
+  # The reference implementation, pinned to libraries of its time (numpy<2, pandas<2.1).
+  # numcodecs 0.13.1 bundles libzstd 1.5.6, whose level-1 output matches the corpus's
+  # (1.5.4); tests/ref_env.py restores the zstd level of the reference's time (1).
+  REF_PINS=("lakota==0.7.1" "numpy<2" "pandas<2.1" "numcodecs==0.13.1")
+  if [ ! -x .venv-ref/bin/python ] ||
+     ! .venv-ref/bin/python -c "import lakota, numcodecs, sys; sys.exit(numcodecs.__version__ != '0.13.1')" 2>/dev/null; then
+    [ -x .venv-ref/bin/python ] || "$PY" -m venv .venv-ref
+    .venv-ref/bin/pip install -q "${REF_PINS[@]}"
   fi
 fi

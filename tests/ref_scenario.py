@@ -5,6 +5,7 @@ import io
 import json
 import sys
 
+import ref_env  # noqa: F401  (the zstd level of the reference's time)
 from lakota import Repo, Schema
 
 
@@ -27,7 +28,10 @@ def main(uri, path):
             clct_name, series_name = op["series"].split("/", 1)
             series = repo / clct_name / series_name
             if op["op"] == "write":
-                series.write(frame(op["csv"]))
+                schema = series.schema
+                start = schema.deserialize(tuple(op["start"])) if "start" in op else None
+                stop = schema.deserialize(tuple(op["stop"])) if "stop" in op else None
+                series.write(frame(op["csv"]), start=start, stop=stop, closed=op.get("closed", "b"))
             else:
                 schema = series.schema
                 start = schema.deserialize(tuple(op["start"]))

@@ -285,13 +285,22 @@ Commit Commit::update(const CommitRow& nrow, const Embedded& embedded) const {
     else hi = mid;
   }
   size_t head_index = (lo > 0 && compare_key(lo - 1, true, nrow.label, nrow.start) == 0) ? lo - 1 : std::min(lo, n - 1);
-  Closed ref_head_flags = closed(head_index);
+  // Its test compares a flag string with an enum, so it holds only when the head row was
+  // cut (which makes its flags an enum) and left closed on both sides.
+  bool keep_empty_tail = false;
   {
     CommitRow r = row(head_index);
     if (r.label == nrow.label && compare_tuples(r.start, nrow.start) <= 0 && compare_tuples(nrow.start, r.stop) <= 0)
-      ref_head_flags = ref_head_flags.with_right(!nrow.closed.left);
+      keep_empty_tail = r.closed.with_right(!nrow.closed.left) == Closed::both();
   }
-  bool keep_empty_tail = ref_head_flags == Closed::both();
+  // The reference's tail row: the first row starting at the new stop, else the one before.
+  lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (compare_key(mid, false, nrow.label, nrow.stop) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t ref_tail = (lo < n && compare_key(lo, false, nrow.label, nrow.stop) == 0) ? lo : (lo > 0 ? lo - 1 : 0);
 
   std::vector<size_t> cut;
   for (auto i : match(nrow.label))
@@ -326,7 +335,17 @@ Commit Commit::update(const CommitRow& nrow, const Embedded& embedded) const {
   parts.push_back(inner);
   for (auto i : cut) {
     CommitRow r = row(i);
-    if (!has_tail(r, nrow)) continue;
+    if (!has_tail(r, nrow)) {
+      // The reference still leaves an empty [stop, stop] view of its tail row (it tests the
+      // head row's flags): kept for identical commits, it shows nothing.
+      if (i == ref_tail && keep_empty_tail && compare_tuples(r.stop, nrow.stop) == 0 &&
+          compare_tuples(r.start, nrow.stop) <= 0 && nrow.closed.right) {
+        r.start = nrow.stop;
+        r.closed = r.closed.with_left(false);
+        parts.push_back(one(schema_, r));
+      }
+      continue;
+    }
     bool start_inside = compare_tuples(r.start, nrow.stop) < 0;
     bool left = !nrow.closed.right && (start_inside || r.closed.left) && !head_has_point.count(i);
     r.closed = r.closed.with_left(left);

@@ -2,7 +2,7 @@
 // tests/ref_scenario.py does through the reference's Python API. Used by the differential
 // tests only.
 //   {"op": "create", "collection": "c", "columns": ["timestamp timestamp*", "value float"]}
-//   {"op": "write", "series": "c/s", "csv": "timestamp,value\n..."}
+//   {"op": "write", "series": "c/s", "csv": "timestamp,value\n...", ["start": [...], "stop": [...], "closed": "r"]}
 //   {"op": "delete", "series": "c/s", "start": ["2020-01-02"], "stop": ["2020-01-03"], "closed": "b"}
 //   {"op": "batch", "collection": "c", "writes": [{"series": "s", "csv": "..."}]}
 #include <fstream>
@@ -76,7 +76,13 @@ int main(int argc, char** argv) {
         auto slash = label.find('/');
         Collection c = repo.collection(label.substr(0, slash));
         Series s = c.series(label.substr(slash + 1));
-        if (kind == "write") s.write(parse_csv(c.schema(), op["csv"]));
+        if (kind == "write") {
+          WriteOptions o;
+          if (op.contains("start")) o.start = parse_tuple(c.schema(), op["start"]);
+          if (op.contains("stop")) o.stop = parse_tuple(c.schema(), op["stop"]);
+          o.closed = Closed::parse(op.value("closed", "b"));
+          s.write(parse_csv(c.schema(), op["csv"]), o);
+        }
         else
           s.delete_range(parse_tuple(c.schema(), op["start"]), parse_tuple(c.schema(), op["stop"]),
                          Closed::parse(op.value("closed", "b")));
