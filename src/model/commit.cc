@@ -452,19 +452,6 @@ std::set<std::string> Commit::digests() const {
   return out;
 }
 
-bool Commit::contains_row(const CommitRow& r) const {
-  // Mirrors the reference's Commit.__contains__: the row at the split position matches.
-  size_t n = size(), lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (compare_key(mid, true, r.label, r.start) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo >= n) return false;
-  CommitRow m = row(lo);
-  return compare_tuples(m.start, r.start) == 0 && compare_tuples(m.stop, r.stop) == 0 && m.digests == r.digests;
-}
-
 size_t index_position(const std::vector<const Column*>& index, const Tuple& values, bool right, size_t lo, size_t hi) {
   size_t n = std::min(index.size(), values.size());
   for (size_t k = 0; k < n; ++k) {

@@ -39,12 +39,6 @@ Frame Frame::slice(size_t begin, size_t end) const {
   return Frame(names_, std::move(cols));
 }
 
-Frame Frame::select(const std::vector<std::string>& names) const {
-  std::vector<Column> cols;
-  for (const auto& n : names) cols.push_back((*this)[n]);
-  return Frame(names, std::move(cols));
-}
-
 Frame Frame::concat(const std::vector<Frame>& parts) {
   if (parts.empty()) return Frame();
   if (parts.size() == 1) return parts[0];

@@ -91,7 +91,6 @@ class Commit {
   const std::string* embedded_data(std::string_view digest) const;
   // Every digest the rows reference.
   std::set<std::string> digests() const;
-  bool contains_row(const CommitRow& row) const;
 
  private:
   Commit with_embedded(const Embedded& extra) const;

@@ -26,7 +26,6 @@ class Frame {
   // Throws InvalidInput naming the column when absent.
   const Column& operator[](std::string_view name) const;
   Frame slice(size_t begin, size_t end) const;
-  Frame select(const std::vector<std::string>& names) const;
   static Frame concat(const std::vector<Frame>& parts);
   bool equals(const Frame& other) const;
 
