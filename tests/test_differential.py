@@ -258,3 +258,17 @@ def test_reference_repositories_with_duplicated_index_still_read(tmp_path):
         assert run([LAKOTA_BIN], "-r", repo, "read", "c/s", *args).out == norm(theirs), args
     bad = run([LAKOTA_BIN], "-r", repo, "write", "c/s", input="timestamp,value\n2020-01-05,1\n2020-01-05,2\n")
     assert bad.code == 2 and "duplicated" in bad.err
+
+
+def test_reference_maintenance_runs_on_our_repositories(tmp_path):
+    """The reference's gc walks every folder and parses every name it finds: nothing we
+    leave may trip it, and it finds no unreferenced segment in what we wrote."""
+    ours = apply(tmp_path, "rewrites", "ours")
+    before = read_all(ours, [LAKOTA_BIN])
+    for _ in range(2):
+        res = run([REF_PYTHON, "-m", "lakota"], "-r", ours, "gc")
+        assert res.code == 0, res
+        assert norm(res.out) == "0 segments deleted\n"
+    assert not [p for p in ours.rglob("*") if p.is_file() and "." in p.name and p.parent.parent.parent == ours]
+    assert read_all(ours, [LAKOTA_BIN]) == before
+    assert run([REF_PYTHON, "-m", "lakota"], "-r", ours, "trim", "temperature").code == 0
