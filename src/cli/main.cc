@@ -28,6 +28,9 @@ std::string default_repo() {
 }
 
 Repo open_repo(const Globals& g) {
+  if (g.repo.size() > 1) {
+    throw InvalidInput("several --repo (a local cache in front of a remote) are not available in this version");
+  }
   PodPtr pod = pod_from_uri(g.repo.empty() ? default_repo() : g.repo.back());
   // -vv shows every storage access on stderr, as the reference's debug log does.
   if (g.verbose > 1) pod = make_logging_pod(pod, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
