@@ -228,3 +228,10 @@ def test_verbose_shows_storage_access(lakota):
     assert res.code == 0
     assert "LIST " in res.err and "READ " in res.err
     assert lakota("read", "temperature/Brussels").err == ""
+
+
+def test_timing_goes_to_stderr(lakota):
+    setup_temperature(lakota)
+    res = lakota("-t", "read", "temperature/Brussels")
+    assert res.out.startswith("timestamp,value\n")
+    assert res.err.startswith("Timing (read): ") and res.err.rstrip().endswith("s")

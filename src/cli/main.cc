@@ -1,6 +1,7 @@
 // The `lakota` command line: parses arguments and text, calls the engine, formats output.
 // Sub-commands, options and output follow the reference CLI (lakota 0.7.1, CLI.md).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -93,6 +94,19 @@ Tuple parse_bounds(const Schema& schema, const std::vector<std::string>& texts, 
     if (inclusive && k + 1 == texts.size()) closed = lower ? closed.with_left(true) : closed.with_right(true);
   }
   return out;
+}
+
+// The reference's pretty_nb: three significant digits and an SI prefix (12.30m).
+std::string pretty_number(double x) {
+  static const char* prefixes = "yzafpnum_kMGTPEZY";
+  if (x == 0) return "0";
+  int idx = 0;
+  double factor = 1e-24;
+  for (int i = 0; i < 16 && x >= factor * 1000; ++i, factor *= 1000) idx = i + 1;
+  char buf[64];
+  char p = prefixes[idx];
+  std::snprintf(buf, sizeof buf, p == '_' ? "%.2f" : "%.2f%c", x / factor, p);
+  return buf;
 }
 
 int64_t parse_before(const std::string& text) {
@@ -462,8 +476,13 @@ int run(int argc, char** argv) {
   });
 
   try {
+    auto t0 = std::chrono::steady_clock::now();
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) std::cout << app.help();
+    if (g.timing && !app.get_subcommands().empty()) {
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::fprintf(stderr, "Timing (%s): %ss\n", app.get_subcommands()[0]->get_name().c_str(), pretty_number(secs).c_str());
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
