@@ -51,6 +51,14 @@ class SeriesTest : public ::testing::TestWithParam<std::string> {
     return r.create_collection(Schema::parse({{"timestamp", "timestamp*"}, {"value", "float"}}), "temperature", true);
   }
   size_t revisions(const Collection& c) { return c.changelog().log().size(); }
+  // Writes 2,000 values that go to a segment file (too large to embed); returns them.
+  std::vector<double> write_segment_values(Series& s) {
+    std::vector<int64_t> t;
+    std::vector<double> v;
+    for (int i = 0; i < 2000; ++i) t.push_back(i), v.push_back(i * 0.37);
+    s.write(ts_frame(t, v));
+    return v;
+  }
 
   PodPtr pod;
   fs::path dir;
@@ -315,10 +323,7 @@ TEST_P(SeriesTest, OtherTypesAndCodecsRoundTrip) {
 TEST_P(SeriesTest, CorruptFilesAreReportedByName) {
   auto c = temperature(repo());
   auto s = c.series("x");
-  std::vector<int64_t> t;
-  std::vector<double> v;
-  for (int i = 0; i < 2000; ++i) t.push_back(i), v.push_back(i * 0.37);
-  s.write(ts_frame(t, v));
+  write_segment_values(s);
   std::string digest = c.leaf_commit()->digest(0, 1);
   std::string file = hashed_path(digest);
   ASSERT_TRUE(pod->exists(file));
@@ -339,10 +344,7 @@ TEST_P(SeriesTest, CorruptFilesAreReportedByName) {
 TEST_P(SeriesTest, SoftDeletedSegmentsStillRead) {
   auto c = temperature(repo());
   auto s = c.series("x");
-  std::vector<int64_t> t;
-  std::vector<double> v;
-  for (int i = 0; i < 2000; ++i) t.push_back(i), v.push_back(i * 0.37);
-  s.write(ts_frame(t, v));
+  std::vector<double> v = write_segment_values(s);
   std::string file = hashed_path(c.leaf_commit()->digest(0, 1));
   pod->mv(file, file + "." + hextime(now_ms()));
   EXPECT_EQ(doubles(s.read()["value"]), v);

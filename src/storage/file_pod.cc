@@ -40,6 +40,7 @@ class Fd {
   ~Fd() {
     if (fd_ >= 0) ::close(fd_);
   }
+  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
@@ -97,15 +98,19 @@ class FilePod final : public Pod {
     return out;
   }
 
-  std::string do_read(const std::string& path) const override {
-    std::string full = abs(path);
+  // Opens a file for reading and returns its size; a folder is an input error.
+  Fd open_file(const std::string& full, size_t& size) const {
     Fd fd(::open(full.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) fail("cannot read", full);
     struct stat st;
     if (::fstat(fd.get(), &st) != 0) fail("cannot read", full);
     if (S_ISDIR(st.st_mode)) throw InvalidInput("cannot read '" + full + "': it is a folder");
-    std::string out;
-    out.resize(st.st_size);
+    size = size_t(st.st_size);
+    return fd;
+  }
+
+  static std::string read_all(const Fd& fd, size_t size, const std::string& full) {
+    std::string out(size, '\0');
     size_t done = 0;
     while (done < out.size()) {
       ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
@@ -120,18 +125,23 @@ class FilePod final : public Pod {
     return out;
   }
 
+  std::string do_read(const std::string& path) const override {
+    std::string full = abs(path);
+    size_t size;
+    Fd fd = open_file(full, size);
+    return read_all(fd, size, full);
+  }
+
   // Large files are mapped, not copied: a range read then touches only the pages it needs.
   BlobPtr do_read_blob(const std::string& path) const override {
     std::string full = abs(path);
-    Fd fd(::open(full.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) fail("cannot read", full);
-    struct stat st;
-    if (::fstat(fd.get(), &st) != 0) fail("cannot read", full);
-    if (S_ISDIR(st.st_mode)) throw InvalidInput("cannot read '" + full + "': it is a folder");
-    if (st.st_size < (1 << 20)) return make_blob(do_read(path));
-    void* p = ::mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
-    if (p == MAP_FAILED) return make_blob(do_read(path));
-    return std::make_shared<MappedBlob>(p, size_t(st.st_size));
+    size_t size;
+    Fd fd = open_file(full, size);
+    if (size >= (1 << 20)) {
+      void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+      if (p != MAP_FAILED) return std::make_shared<MappedBlob>(p, size);
+    }
+    return make_blob(read_all(fd, size, full));
   }
 
   std::optional<uint64_t> do_size(const std::string& path) const override {
