@@ -1,6 +1,7 @@
 #include "lakota/api/repo.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 #include <set>
 
@@ -27,6 +28,13 @@ std::string random_collection_path() {
 }
 
 }  // namespace
+
+bool RepoOptions::default_verify_digests() {
+  const char* env = std::getenv("LAKOTA_VERIFY");
+  if (!env) return true;
+  std::string v = env;
+  return !(v == "0" || v == "false" || v == "no" || v == "off");
+}
 
 const Schema& registry_schema() {
   static const Schema schema(
@@ -56,8 +64,18 @@ Collection Repo::reify(const std::string& label, const Json& meta) const {
   if (!meta.is_object() || !meta.contains("path") || !meta.contains("schema") || !meta["path"].is_string()) {
     throw CorruptData("registry entry of collection '" + label + "' is malformed");
   }
-  auto schema = std::make_shared<const Schema>(Schema::from_json(meta["schema"]));
-  return Collection(std::make_shared<CollectionState>(label, schema, meta["path"].get<std::string>(), pod_, options_));
+  const auto& path = meta["path"].get_ref<const std::string&>();
+  if (path.size() != 42 || path[2] != '/' || path[5] != '/' ||
+      !is_hex_digest(path.substr(0, 2) + path.substr(3, 2) + path.substr(6))) {
+    throw CorruptData("registry entry of collection '" + label + "' has an invalid folder '" + path + "'");
+  }
+  std::shared_ptr<const Schema> schema;
+  try {
+    schema = std::make_shared<const Schema>(Schema::from_json(meta["schema"]));
+  } catch (const CorruptData& e) {
+    throw CorruptData("registry entry of collection '" + label + "': " + e.what());
+  }
+  return Collection(std::make_shared<CollectionState>(label, schema, path, pod_, options_));
 }
 
 std::optional<Collection> Repo::find(const std::string& label) const {

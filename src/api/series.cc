@@ -1,6 +1,7 @@
 #include "lakota/api/series.h"
 
 #include <algorithm>
+#include <future>
 
 #include "lakota/api/collection.h"
 #include "lakota/error.h"
@@ -8,6 +9,8 @@
 
 namespace lakota {
 namespace {
+
+constexpr size_t kParallelRows = 65536;
 
 std::vector<size_t> selected_columns(const Schema& schema, const std::vector<std::string>& select) {
   std::vector<size_t> out;
@@ -34,15 +37,39 @@ Frame empty_frame(const Schema& schema, const std::vector<size_t>& cols) {
 // The columns `cols` of span positions [lo, hi).
 Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, const std::vector<size_t>& cols, size_t lo,
                  size_t hi) {
-  std::vector<Column> out;
+  std::vector<Column> out(cols.size());
   const auto& idx = st.schema->index();
-  for (auto c : cols) {
+  auto load = [&](size_t k) {
+    size_t c = cols[k];
     auto it = std::find(idx.begin(), idx.end(), c);
-    if (it != idx.end() && s.index[it - idx.begin()]) out.push_back(s.index[it - idx.begin()]->slice(lo, hi));
-    else out.push_back(st.load_column_range(ci, s.row, c, lo, hi));
-    if (out.back().size() != hi - lo) {
-      throw CorruptData("collection '" + st.label + "': column '" + (*st.schema)[c].name +
-                        "' is shorter than its index in segment " + ci.digest(s.row, c));
+    if (it != idx.end() && s.index[it - idx.begin()]) out[k] = s.index[it - idx.begin()]->slice(lo, hi);
+    else out[k] = st.load_column_range(ci, s.row, c, lo, hi);
+  };
+  // Large columns decode (and have their digests checked) side by side.
+  if (hi - lo >= kParallelRows && cols.size() > 1) {
+    std::vector<std::future<void>> jobs;
+    for (size_t k = 1; k < cols.size(); ++k) jobs.push_back(std::async(std::launch::async, load, k));
+    std::exception_ptr error;
+    try {
+      load(0);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    for (auto& j : jobs) {
+      try {
+        j.get();
+      } catch (...) {
+        if (!error) error = std::current_exception();
+      }
+    }
+    if (error) std::rethrow_exception(error);
+  } else {
+    for (size_t k = 0; k < cols.size(); ++k) load(k);
+  }
+  for (size_t k = 0; k < cols.size(); ++k) {
+    if (out[k].size() != hi - lo) {
+      throw CorruptData("collection '" + st.label + "': column '" + (*st.schema)[cols[k]].name +
+                        "' is shorter than its index in segment " + ci.digest(s.row, cols[k]));
     }
   }
   return Frame(names_of(*st.schema, cols), std::move(out));

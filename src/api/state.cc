@@ -71,21 +71,32 @@ BlobPtr CollectionState::load_array(const Commit& commit, const std::string& dig
   }
 }
 
+std::string CollectionState::array_name(const Commit& commit, const std::string& digest) const {
+  if (commit.embedded_data(digest)) return "array " + digest + " embedded in a revision of collection '" + label + "'";
+  return "segment " + pod->uri() + "/" + hashed_path(digest);
+}
+
 Column CollectionState::load_column(const Commit& commit, size_t row, size_t column) const {
   const std::string& digest = commit.digest(row, column);
   BlobPtr blob = load_array(commit, digest);
-  return decode_column((*schema)[column], blob->bytes(), "segment " + hashed_path(digest));
+  DecodeCheck check{size_t(commit.length(row)), options.verify_digests ? std::string_view(digest) : ""};
+  return decode_column((*schema)[column], blob->bytes(), array_name(commit, digest), check);
 }
 
 Column CollectionState::load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const {
+  const auto& def = (*schema)[column];
+  if (!partial_decode(def)) return load_column(commit, row, column).slice(lo, hi);
   const std::string& digest = commit.digest(row, column);
   BlobPtr blob = load_array(commit, digest);
   std::string_view bytes = blob->bytes();
-  const auto& def = (*schema)[column];
-  std::string what = "segment " + hashed_path(digest);
+  std::string what = array_name(commit, digest);
   size_t n = encoded_length(def, bytes, what);
-  if (hi > n) throw CorruptData(what + ": holds " + std::to_string(n) + " values, the commit needs " + std::to_string(hi));
-  if (lo == 0 && hi == n) return decode_column(def, bytes, what);
+  if (n != size_t(commit.length(row))) {
+    throw CorruptData(what + ": holds " + std::to_string(n) + " values, its commit says " +
+                      std::to_string(commit.length(row)));
+  }
+  if (hi > n) throw CorruptData(what + ": holds " + std::to_string(n) + " values, the read needs " + std::to_string(hi));
+  if (lo == 0 && hi == n) return load_column(commit, row, column);
   return decode_column_range(def, bytes, lo, hi - lo, what);
 }
 
@@ -95,7 +106,7 @@ namespace {
 class BlockSearch {
  public:
   BlockSearch(const ColumnDef& def, std::string_view bytes, std::string what)
-      : def_(def), bytes_(bytes), what_(std::move(what)), info_(blosc_info(bytes, what_)) {
+      : def_(def), bytes_(bytes), what_(std::move(what)), info_(blosc_info(bytes, def.dtype.size, what_)) {
     size_t ts = def.dtype.size;
     n_ = info_.nbytes / ts;
     per_block_ = std::max<size_t>(1, info_.blocksize / ts);
@@ -147,8 +158,12 @@ Span CollectionState::span(const Commit& commit, const RowView& view) const {
     const std::string& digest = commit.digest(view.row, idx[0]);
     BlobPtr blob = load_array(commit, digest);
     if (!blob->bytes().empty()) {
-      BlockSearch search(first, blob->bytes(), "segment " + hashed_path(digest));
+      BlockSearch search(first, blob->bytes(), array_name(commit, digest));
       size_t n = search.size();
+      if (n != size_t(commit.length(view.row))) {
+        throw CorruptData(array_name(commit, digest) + ": holds " + std::to_string(n) + " values, its commit says " +
+                          std::to_string(commit.length(view.row)));
+      }
       s.index.emplace_back();
       s.lo = view.start.empty() ? 0 : search.bisect(view.start[0], !view.closed.left);
       s.hi = view.stop.empty() ? n : search.bisect(view.stop[0], view.closed.right);
@@ -169,26 +184,20 @@ Span CollectionState::span(const Commit& commit, const RowView& view) const {
   return s;
 }
 
-void CollectionState::write_segment(const std::string& digest, const std::string& bytes, const ColumnDef& def) const {
+void CollectionState::write_segment(const std::string& digest, const std::string& bytes, const ColumnDef& def,
+                                    size_t count) const {
   std::string file = hashed_path(digest);
   if (pod->write(file, bytes)) return;
-  // The file exists. A reference writer writes in place, so it may be half-written.
-  auto size = pod->size(file);
-  if (size && *size == bytes.size()) return;
-  bool sound = false;
+  // The file exists: reuse it only if it holds these values. It may be damaged, or half
+  // written by a reference writer (which writes in place).
   try {
-    std::string existing = pod->read(file);
-    if (def.dtype.fixed_width() && def.codecs.size() == 1 && def.codecs[0] == "blosc") {
-      sound = blosc_info(existing, file).cbytes == existing.size();
-    } else if (!def.dtype.fixed_width()) {
-      sound = sha1_hex(existing) == digest;
-    } else {
-      sound = decode_column(def, existing, file).nbytes() > 0;
-    }
+    BlobPtr existing = pod->read_blob(file);
+    decode_column(def, existing->bytes(), file, DecodeCheck{count, digest});
+    return;
   } catch (const CorruptData&) {
-    sound = false;
+  } catch (const NotFound&) {
   }
-  if (!sound) pod->write(file, bytes, true);
+  pod->write(file, bytes, true);
 }
 
 std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::string& series, const Frame& frame,
@@ -208,7 +217,8 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
     std::vector<EncodedColumn> encoded(sch.size());
     auto encode_one = [&](size_t k) {
       encoded[k] = encode_column(sch[k], part.columns()[k], this->options.encode);
-      if (encoded[k].bytes.size() >= kEmbedMaxSize) write_segment(encoded[k].digest, encoded[k].bytes, sch[k]);
+      if (encoded[k].bytes.size() >= kEmbedMaxSize)
+        write_segment(encoded[k].digest, encoded[k].bytes, sch[k], part.size());
     };
     if (part.size() >= 65536 && sch.size() > 1) {
       std::vector<std::future<void>> jobs;

@@ -40,6 +40,8 @@ struct CollectionState {
 
   // Encoded bytes of an array: embedded, or its segment file (or a soft-deleted one).
   BlobPtr load_array(const Commit& commit, const std::string& digest) const;
+  // How errors name an array: its segment file, or the revision that embeds it.
+  std::string array_name(const Commit& commit, const std::string& digest) const;
   Column load_column(const Commit& commit, size_t row, size_t column) const;
   Column load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const;
   Span span(const Commit& commit, const RowView& view) const;
@@ -55,7 +57,7 @@ struct CollectionState {
   bool commit_on_leaf(const std::function<Commit(const Commit&)>& change);
 
  private:
-  void write_segment(const std::string& digest, const std::string& bytes, const ColumnDef& def) const;
+  void write_segment(const std::string& digest, const std::string& bytes, const ColumnDef& def, size_t count) const;
 
   mutable std::mutex mutex_;
   mutable std::vector<std::string> listing_;

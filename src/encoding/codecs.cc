@@ -29,16 +29,41 @@ int blosc_threads(size_t nbytes, int requested) {
   return nbytes >= (1u << 20) ? 2 : 1;
 }
 
-std::string zstd_decode(std::string_view data, std::string_view what) {
+// The largest output a codec can produce per input byte: a declared size beyond it is a lie.
+// zstd: a 4-byte RLE block stands for at most 128 KiB; lz4: a match byte for at most 255.
+constexpr size_t kZstdMaxRatio = 32768;
+constexpr size_t kLz4MaxRatio = 256;
+// lzma's decoder dictionary: the reference writes preset 6 (8 MiB); refuse what a hostile
+// header could ask beyond this.
+constexpr uint64_t kLzmaMemLimit = uint64_t(256) << 20;
+
+size_t mul_or_max(size_t a, size_t b) { return b && a > SIZE_MAX / b ? SIZE_MAX : a * b; }
+
+// Appends to `out` and fails once it passes `max_size`.
+void append_bounded(std::string& out, const char* data, size_t n, size_t max_size, std::string_view codec,
+                    std::string_view what) {
+  if (n > max_size - std::min(max_size, out.size()) || out.size() > max_size) {
+    corrupt(codec, what, "decodes to more than the " + std::to_string(max_size) + " bytes expected");
+  }
+  out.append(data, n);
+}
+
+std::string zstd_decode(std::string_view data, std::string_view what, size_t max_size) {
   unsigned long long size = ZSTD_getFrameContentSize(data.data(), data.size());
   if (size == ZSTD_CONTENTSIZE_ERROR) corrupt("zstd", what, "not a zstd frame");
   if (size != ZSTD_CONTENTSIZE_UNKNOWN && ZSTD_findFrameCompressedSize(data.data(), data.size()) == data.size()) {
+    if (size > max_size) corrupt("zstd", what, "declares " + std::to_string(size) + " bytes, more than expected");
+    if (size > mul_or_max(data.size(), kZstdMaxRatio)) {
+      corrupt("zstd", what, "declares " + std::to_string(size) + " bytes, more than " +
+                                std::to_string(data.size()) + " bytes can hold");
+    }
     std::string out(size, '\0');
     size_t n = ZSTD_decompress(out.data(), out.size(), data.data(), data.size());
     if (ZSTD_isError(n) || n != size) corrupt("zstd", what, ZSTD_isError(n) ? ZSTD_getErrorName(n) : "short frame");
     return out;
   }
   std::unique_ptr<ZSTD_DStream, size_t (*)(ZSTD_DStream*)> stream(ZSTD_createDStream(), ZSTD_freeDStream);
+  if (!stream) throw std::bad_alloc();
   ZSTD_initDStream(stream.get());
   std::string out;
   std::string chunk(ZSTD_DStreamOutSize(), '\0');
@@ -48,10 +73,34 @@ std::string zstd_decode(std::string_view data, std::string_view what) {
     ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
     ret = ZSTD_decompressStream(stream.get(), &o, &in);
     if (ZSTD_isError(ret)) corrupt("zstd", what, ZSTD_getErrorName(ret));
-    out.append(chunk.data(), o.pos);
+    append_bounded(out, chunk.data(), o.pos, max_size, "zstd", what);
     if (o.pos == 0 && ret != 0 && in.pos == in.size) break;
   }
+  // Output the decoder still holds once the input is consumed.
+  while (ret != 0) {
+    ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
+    ret = ZSTD_decompressStream(stream.get(), &o, &in);
+    if (ZSTD_isError(ret)) corrupt("zstd", what, ZSTD_getErrorName(ret));
+    if (o.pos == 0) break;
+    append_bounded(out, chunk.data(), o.pos, max_size, "zstd", what);
+  }
   if (ret != 0) corrupt("zstd", what, "truncated frame");
+  return out;
+}
+
+std::string lz4_decode(std::string_view data, std::string_view what, size_t max_size) {
+  if (data.size() < 4) corrupt("lz4", what, "shorter than its size header");
+  uint32_t size;
+  std::memcpy(&size, data.data(), 4);
+  if (size > max_size) corrupt("lz4", what, "declares " + std::to_string(size) + " bytes, more than expected");
+  if (size > mul_or_max(data.size() - 4, kLz4MaxRatio) + 16) {
+    corrupt("lz4", what, "declares " + std::to_string(size) + " bytes, more than " + std::to_string(data.size()) +
+                             " bytes can hold");
+  }
+  if (data.size() - 4 > size_t(LZ4_MAX_INPUT_SIZE)) corrupt("lz4", what, "block larger than lz4 allows");
+  std::string out(size, '\0');
+  int n = LZ4_decompress_safe(data.data() + 4, out.data(), int(data.size() - 4), int(size));
+  if (n < 0 || uint32_t(n) != size) corrupt("lz4", what, "invalid block");
   return out;
 }
 
@@ -71,13 +120,18 @@ std::string zlib_encode(std::string_view data, int window_bits) {
   return out;
 }
 
-std::string zlib_decode(std::string_view data, int window_bits, std::string_view codec, std::string_view what) {
+std::string zlib_decode(std::string_view data, int window_bits, std::string_view codec, std::string_view what,
+                        size_t max_size) {
   z_stream zs{};
   if (inflateInit2(&zs, window_bits) != Z_OK) throw Error("zlib: cannot initialise the decompressor");
   std::string out;
   char chunk[65536];
+  if (data.size() > UINT32_MAX) {
+    inflateEnd(&zs);
+    corrupt(codec, what, "stream larger than 4 GB");
+  }
   zs.next_in = (Bytef*)data.data();
-  zs.avail_in = data.size();
+  zs.avail_in = uInt(data.size());
   int rc;
   do {
     zs.next_out = (Bytef*)chunk;
@@ -87,7 +141,12 @@ std::string zlib_decode(std::string_view data, int window_bits, std::string_view
       inflateEnd(&zs);
       corrupt(codec, what, zs.msg ? zs.msg : "invalid stream");
     }
-    out.append(chunk, sizeof chunk - zs.avail_out);
+    try {
+      append_bounded(out, chunk, sizeof chunk - zs.avail_out, max_size, codec, what);
+    } catch (...) {
+      inflateEnd(&zs);
+      throw;
+    }
     if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) {
       inflateEnd(&zs);
       corrupt(codec, what, "truncated stream");
@@ -106,13 +165,17 @@ std::string bz2_encode(std::string_view data) {
   return out;
 }
 
-std::string bz2_decode(std::string_view data, std::string_view what) {
+std::string bz2_decode(std::string_view data, std::string_view what, size_t max_size) {
   bz_stream bs{};
   if (BZ2_bzDecompressInit(&bs, 0, 0) != BZ_OK) throw Error("bz2: cannot initialise the decompressor");
   std::string out;
   char chunk[65536];
+  if (data.size() > UINT32_MAX) {
+    BZ2_bzDecompressEnd(&bs);
+    corrupt("bz2", what, "stream larger than 4 GB");
+  }
   bs.next_in = const_cast<char*>(data.data());
-  bs.avail_in = data.size();
+  bs.avail_in = unsigned(data.size());
   int rc;
   do {
     bs.next_out = chunk;
@@ -122,7 +185,12 @@ std::string bz2_decode(std::string_view data, std::string_view what) {
       BZ2_bzDecompressEnd(&bs);
       corrupt("bz2", what, "invalid stream");
     }
-    out.append(chunk, sizeof chunk - bs.avail_out);
+    try {
+      append_bounded(out, chunk, sizeof chunk - bs.avail_out, max_size, "bz2", what);
+    } catch (...) {
+      BZ2_bzDecompressEnd(&bs);
+      throw;
+    }
     if (rc == BZ_OK && bs.avail_in == 0 && bs.avail_out != 0) {
       BZ2_bzDecompressEnd(&bs);
       corrupt("bz2", what, "truncated stream");
@@ -142,9 +210,9 @@ std::string lzma_encode(std::string_view data) {
   return out;
 }
 
-std::string lzma_decode(std::string_view data, std::string_view what) {
+std::string lzma_decode(std::string_view data, std::string_view what, size_t max_size) {
   lzma_stream ls = LZMA_STREAM_INIT;
-  if (lzma_auto_decoder(&ls, UINT64_MAX, 0) != LZMA_OK) throw Error("lzma: cannot initialise the decompressor");
+  if (lzma_auto_decoder(&ls, kLzmaMemLimit, 0) != LZMA_OK) throw Error("lzma: cannot initialise the decompressor");
   std::string out;
   uint8_t chunk[65536];
   ls.next_in = (const uint8_t*)data.data();
@@ -156,9 +224,15 @@ std::string lzma_decode(std::string_view data, std::string_view what) {
     rc = lzma_code(&ls, ls.avail_in ? LZMA_RUN : LZMA_FINISH);
     if (rc != LZMA_OK && rc != LZMA_STREAM_END) {
       lzma_end(&ls);
-      corrupt("lzma", what, "invalid stream");
+      corrupt("lzma", what, rc == LZMA_MEMLIMIT_ERROR ? "asks for more memory than an lzma stream may" : "invalid stream");
     }
-    out.append((const char*)chunk, sizeof chunk - ls.avail_out);
+    try {
+      append_bounded(out, (const char*)chunk, sizeof chunk - ls.avail_out, max_size, "lzma", what);
+    } catch (...) {
+      lzma_end(&ls);
+      throw;
+    }
+
   } while (rc != LZMA_STREAM_END);
   lzma_end(&ls);
   return out;
@@ -180,34 +254,72 @@ std::string blosc_encode(const void* data, size_t nbytes, size_t typesize, const
   return out;
 }
 
-BloscInfo blosc_info(std::string_view src, std::string_view what) {
+BloscInfo blosc_info(std::string_view src, size_t typesize, std::string_view what) {
   if (src.size() < BLOSC_MIN_HEADER_LENGTH) corrupt("blosc", what, "shorter than a blosc header");
-  size_t nbytes = 0, cbytes = 0, blocksize = 0;
-  blosc_cbuffer_sizes(src.data(), &nbytes, &cbytes, &blocksize);
-  if (cbytes != src.size()) {
-    corrupt("blosc", what, "header says " + std::to_string(cbytes) + " bytes, found " + std::to_string(src.size()));
+  auto u8 = [&](size_t at) { return uint8_t(src[at]); };
+  auto u32 = [&](size_t at) {
+    uint32_t v;
+    std::memcpy(&v, src.data() + at, 4);
+    return size_t(v);
+  };
+  uint8_t version = u8(0), flags = u8(2);
+  BloscInfo info{u32(4), u32(12), u32(8), u8(3)};
+  if (version != BLOSC_VERSION_FORMAT) corrupt("blosc", what, "unknown format version " + std::to_string(version));
+  if (flags & 0x08) corrupt("blosc", what, "unknown flags");
+  if (info.cbytes != src.size()) {
+    corrupt("blosc", what, "header says " + std::to_string(info.cbytes) + " bytes, found " + std::to_string(src.size()));
   }
-  size_t check = 0;
-  if (blosc_cbuffer_validate(src.data(), src.size(), &check) != 0) corrupt("blosc", what, "invalid header");
-  size_t typesize = 0;
-  int flags = 0;
-  blosc_cbuffer_metainfo(src.data(), &typesize, &flags);
-  return {nbytes, cbytes, blocksize, typesize};
+  if (info.typesize != typesize) {
+    corrupt("blosc", what, "elements of " + std::to_string(info.typesize) + " bytes, expected " + std::to_string(typesize));
+  }
+  if (info.nbytes > kBloscMaxBytes) corrupt("blosc", what, "decoded size past blosc's limit");
+  if (info.nbytes % typesize) {
+    corrupt("blosc", what, std::to_string(info.nbytes) + " bytes is not a whole number of " + std::to_string(typesize) +
+                               "-byte elements");
+  }
+  if (info.nbytes == 0) {
+    if (info.cbytes != BLOSC_MIN_HEADER_LENGTH) corrupt("blosc", what, "empty buffer with a body");
+    return info;
+  }
+  if (info.blocksize == 0 || info.blocksize > info.nbytes || info.blocksize > size_t(BLOSC_MAX_BLOCKSIZE) ||
+      info.blocksize % typesize) {
+    corrupt("blosc", what, "invalid block size " + std::to_string(info.blocksize));
+  }
+  if (flags & BLOSC_MEMCPYED) {
+    if (info.cbytes != info.nbytes + BLOSC_MAX_OVERHEAD) corrupt("blosc", what, "stored size does not match");
+    return info;
+  }
+  // No codec inside blosc decodes more than zstd's ratio.
+  if (info.nbytes / kZstdMaxRatio > info.cbytes) {
+    corrupt("blosc", what, "declares " + std::to_string(info.nbytes) + " bytes, more than " +
+                               std::to_string(info.cbytes) + " bytes can hold");
+  }
+  size_t nblocks = (info.nbytes + info.blocksize - 1) / info.blocksize;
+  size_t body = BLOSC_MAX_OVERHEAD + 4 * nblocks;
+  if (body > info.cbytes) corrupt("blosc", what, "block table past the end");
+  for (size_t k = 0; k < nblocks; ++k) {
+    size_t start = u32(BLOSC_MAX_OVERHEAD + 4 * k);
+    if (start < body || start + 4 > info.cbytes) {
+      corrupt("blosc", what, "block " + std::to_string(k) + " starts outside the buffer");
+    }
+  }
+  return info;
 }
 
-void blosc_decode(std::string_view src, void* dst, std::string_view what) {
-  auto info = blosc_info(src, what);
+void blosc_decode(std::string_view src, const BloscInfo& info, void* dst, std::string_view what) {
+  if (info.nbytes == 0) return;
   int n = blosc_decompress_ctx(src.data(), dst, info.nbytes, blosc_threads(info.nbytes, 0));
   if (n < 0 || size_t(n) != info.nbytes) corrupt("blosc", what, "decompression failed");
 }
 
-void blosc_decode_items(std::string_view src, size_t start, size_t count, void* dst, std::string_view what) {
-  auto info = blosc_info(src, what);
-  size_t ts = info.typesize ? info.typesize : 1;
-  if ((start + count) * ts > info.nbytes) corrupt("blosc", what, "item range past the end");
+void blosc_decode_items(std::string_view src, const BloscInfo& info, size_t start, size_t count, void* dst,
+                        std::string_view what) {
+  if (start > info.nbytes / info.typesize || count > info.nbytes / info.typesize - start) {
+    corrupt("blosc", what, "item range past the end");
+  }
   if (count == 0) return;
-  int n = blosc_getitem(src.data(), start, count, dst);
-  if (n < 0 || size_t(n) != count * ts) corrupt("blosc", what, "decompression failed");
+  int n = blosc_getitem(src.data(), int(start), int(count), dst);
+  if (n < 0 || size_t(n) != count * info.typesize) corrupt("blosc", what, "decompression failed");
 }
 
 bool is_byte_codec(std::string_view name) {
@@ -239,21 +351,13 @@ std::string byte_encode(std::string_view codec, std::string_view data) {
   throw InvalidInput("unknown codec '" + std::string(codec) + "'");
 }
 
-std::string byte_decode(std::string_view codec, std::string_view data, std::string_view what) {
-  if (codec == "zstd") return zstd_decode(data, what);
-  if (codec == "lz4") {
-    if (data.size() < 4) corrupt("lz4", what, "shorter than its size header");
-    uint32_t size;
-    std::memcpy(&size, data.data(), 4);
-    std::string out(size, '\0');
-    int n = LZ4_decompress_safe(data.data() + 4, out.data(), data.size() - 4, size);
-    if (n < 0 || uint32_t(n) != size) corrupt("lz4", what, "invalid block");
-    return out;
-  }
-  if (codec == "zlib") return zlib_decode(data, 15, codec, what);
-  if (codec == "gzip") return zlib_decode(data, 47, codec, what);
-  if (codec == "bz2") return bz2_decode(data, what);
-  if (codec == "lzma") return lzma_decode(data, what);
+std::string byte_decode(std::string_view codec, std::string_view data, std::string_view what, size_t max_size) {
+  if (codec == "zstd") return zstd_decode(data, what, max_size);
+  if (codec == "lz4") return lz4_decode(data, what, max_size);
+  if (codec == "zlib") return zlib_decode(data, 15, codec, what, max_size);
+  if (codec == "gzip") return zlib_decode(data, 47, codec, what, max_size);
+  if (codec == "bz2") return bz2_decode(data, what, max_size);
+  if (codec == "lzma") return lzma_decode(data, what, max_size);
   throw InvalidInput("unknown codec '" + std::string(codec) + "'");
 }
 

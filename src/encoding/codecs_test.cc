@@ -19,7 +19,7 @@ TEST(Blosc, SmallArraysAreMemcpyedWithTheReferenceHeader) {
   ASSERT_EQ(enc.size(), 24u);
   EXPECT_EQ(std::string_view(enc).substr(0, 4), std::string_view("\x02\x01\x96\x08", 4));
   int64_t back = 0;
-  blosc_decode(enc, &back, "test");
+  blosc_decode(enc, blosc_info(enc, 8, "test"), &back, "test");
   EXPECT_EQ(back, v);
 }
 
@@ -27,12 +27,12 @@ TEST(Blosc, LargeArraysUseBlocksAndDecodePartially) {
   std::vector<int64_t> v(100003);
   std::iota(v.begin(), v.end(), 1600000000);
   std::string enc = blosc_encode(v.data(), v.size() * 8, 8);
-  auto info = blosc_info(enc, "test");
+  auto info = blosc_info(enc, 8, "test");
   EXPECT_EQ(info.nbytes, v.size() * 8);
   EXPECT_EQ(info.blocksize, 262144u);
   EXPECT_EQ(enc[2] & 0xff, 0x94);  // bitshuffle | no split | zstd
   std::vector<int64_t> part(10);
-  blosc_decode_items(enc, 70000, 10, part.data(), "test");
+  blosc_decode_items(enc, info, 70000, 10, part.data(), "test");
   EXPECT_EQ(part[0], 1600070000);
   EXPECT_EQ(part[9], 1600070009);
 }
@@ -40,8 +40,105 @@ TEST(Blosc, LargeArraysUseBlocksAndDecodePartially) {
 TEST(Blosc, TruncatedBuffersAreCorrupt) {
   std::vector<double> v(1000, 1.5);
   std::string enc = blosc_encode(v.data(), v.size() * 8, 8);
-  EXPECT_THROW(blosc_info(enc.substr(0, enc.size() - 3), "seg"), CorruptData);
-  EXPECT_THROW(blosc_info("abc", "seg"), CorruptData);
+  EXPECT_THROW(blosc_info(enc.substr(0, enc.size() - 3), 8, "seg"), CorruptData);
+  EXPECT_THROW(blosc_info("abc", 8, "seg"), CorruptData);
+}
+
+// A header that lies about any field is refused before anything is decoded.
+TEST(Blosc, HeadersThatLieAreCorrupt) {
+  std::vector<double> v(100003);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = double(i) * 0.5;
+  const std::string enc = blosc_encode(v.data(), v.size() * 8, 8);
+  ASSERT_NO_THROW(blosc_info(enc, 8, "seg"));
+  auto patched = [&](size_t at, uint32_t value, int bytes = 4) {
+    std::string out = enc;
+    std::memcpy(out.data() + at, &value, bytes);
+    return out;
+  };
+  auto expect_corrupt = [](const std::string& bytes, size_t typesize, const char* field) {
+    try {
+      blosc_info(bytes, typesize, "segment aa/bb/cc");
+      ADD_FAILURE() << field << " was not checked";
+    } catch (const CorruptData& e) {
+      EXPECT_NE(std::string(e.what()).find("segment aa/bb/cc"), std::string::npos) << e.what();
+    }
+  };
+  expect_corrupt(enc, 4, "the expected typesize");
+  expect_corrupt(patched(3, 9, 1), 8, "typesize");
+  expect_corrupt(patched(3, 0, 1), 8, "typesize 0");
+  expect_corrupt(patched(0, 3, 1), 8, "version");
+  {
+    // One more element in the last block: the header alone cannot tell, decoding does.
+    std::string bad = patched(4, uint32_t(v.size() * 8 + 8));
+    auto info = blosc_info(bad, 8, "seg");
+    std::vector<double> out(v.size() + 1);
+    EXPECT_THROW(blosc_decode(bad, info, out.data(), "seg"), CorruptData);
+  }
+  expect_corrupt(patched(4, uint32_t(v.size() * 8 + 3)), 8, "nbytes (partial element)");
+  expect_corrupt(patched(4, 0x7fff0000), 8, "nbytes (more than the bytes hold)");
+  expect_corrupt(patched(8, 0), 8, "blocksize 0");
+  expect_corrupt(patched(8, 262144 + 4), 8, "blocksize (partial element)");
+  expect_corrupt(patched(8, uint32_t(v.size() * 8 + 8)), 8, "blocksize past nbytes");
+  expect_corrupt(patched(12, uint32_t(enc.size() + 1)), 8, "cbytes");
+  expect_corrupt(patched(16, 3), 8, "first block offset (inside the header)");
+  expect_corrupt(patched(20, uint32_t(enc.size())), 8, "second block offset (past the end)");
+  expect_corrupt(patched(2, 0x96, 1), 8, "memcpyed flag with a compressed body");
+}
+
+TEST(Blosc, DecodingAFlippedBodyNeverWritesPastItsBuffer) {
+  std::vector<double> v(100003);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = double(i) * 0.5;
+  const std::string enc = blosc_encode(v.data(), v.size() * 8, 8);
+  std::vector<double> out(v.size());
+  for (size_t at = 16; at < enc.size(); at += 97) {
+    std::string bad = enc;
+    bad[at] = char(bad[at] ^ 0x5a);
+    try {
+      auto info = blosc_info(bad, 8, "seg");
+      blosc_decode(bad, info, out.data(), "seg");
+      blosc_decode_items(bad, info, 50000, 10, out.data(), "seg");
+    } catch (const CorruptData&) {
+    }
+  }
+}
+
+TEST(ByteCodecs, DeclaredSizesAreBoundedByTheInput) {
+  // lz4: a size prefix of 4 GB in front of a few bytes.
+  std::string lz4 = byte_encode("lz4", std::string(100, 'x'));
+  uint32_t huge = 0xffffffff;
+  std::memcpy(lz4.data(), &huge, 4);
+  EXPECT_THROW(byte_decode("lz4", lz4, "seg"), CorruptData);
+  // zstd: a frame whose header declares 1 TB.
+  std::string zstd = byte_encode("zstd", std::string(100, 'x'));
+  ASSERT_EQ(uint8_t(zstd[4]) & 0xe0, 0x20);  // single segment, 1-byte content size
+  std::string lie = zstd.substr(0, 4) + char(zstd[4] | 0xc0);
+  uint64_t tb = uint64_t(1) << 40;
+  lie.append(reinterpret_cast<const char*>(&tb), 8);
+  lie += zstd.substr(6);
+  EXPECT_THROW(byte_decode("zstd", lie, "seg"), CorruptData);
+  // A caller that knows the decoded size bounds every codec by it.
+  for (const char* codec : {"zstd", "lz4", "zlib", "gzip", "bz2", "lzma"}) {
+    std::string enc = byte_encode(codec, std::string(100000, 'x'));
+    EXPECT_THROW(byte_decode(codec, enc, "seg", 1000), CorruptData) << codec;
+    EXPECT_EQ(byte_decode(codec, enc, "seg", 100000).size(), 100000u) << codec;
+  }
+}
+
+TEST(Msgpack, ClaimedSizesAndNestingAreBounded) {
+  // An array32 claiming 4 billion items in 5 bytes.
+  EXPECT_THROW(MsgDoc(std::string("\xdd\xff\xff\xff\xff", 5), "rev"), CorruptData);
+  // A map32 claiming more pairs than bytes left.
+  EXPECT_THROW(MsgDoc(std::string("\xdf\x00\x00\x00\x03\x01\x01\x01\x01", 9), "rev"), CorruptData);
+  // A str32 longer than the document.
+  EXPECT_THROW(MsgDoc(std::string("\xdb\x00\x10\x00\x00ab", 7), "rev"), CorruptData);
+  // 10,000 nested arrays.
+  EXPECT_THROW(MsgDoc(std::string(10000, '\x91') + '\x01', "rev"), CorruptData);
+  // Trailing bytes, unknown type byte.
+  EXPECT_THROW(MsgDoc(std::string("\x01\x01", 2), "rev"), CorruptData);
+  EXPECT_THROW(MsgDoc(std::string("\xc1", 1), "rev"), CorruptData);
+  // Within the bounds, documents still parse.
+  MsgDoc ok(std::string(20, '\x91') + '\x01', "rev");
+  EXPECT_EQ(ok.root().type, MSGPACK_OBJECT_ARRAY);
 }
 
 TEST(ByteCodecs, RoundTripWithNumcodecsFraming) {

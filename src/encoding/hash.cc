@@ -38,7 +38,7 @@ std::string hextime(int64_t unix_ms) {
 }
 
 int64_t parse_hextime(std::string_view hex) {
-  if (hex.empty() || hex.size() > 16) throw InvalidInput("invalid hextime '" + std::string(hex) + "'");
+  if (hex.size() != 11) throw InvalidInput("invalid hextime '" + std::string(hex) + "' (expected 11 hex digits)");
   int64_t v = 0;
   for (char c : hex) {
     int d;

@@ -60,7 +60,85 @@ void MsgWriter::json(const Json& value) {
 }
 
 
+namespace {
+
+// Walks one msgpack object before msgpack-c allocates anything for it: every container
+// must fit the bytes that remain (each element takes at least one), so no claimed size
+// allocates more than the input justifies, and nesting stays within kMaxDepth.
+constexpr size_t kMaxDepth = 32;
+
+void check_msgpack(std::string_view data, std::string_view what) {
+  auto bad = [&](const std::string& why) { throw CorruptData(std::string(what) + ": not a valid msgpack document (" + why + ")"); };
+  const auto* p = reinterpret_cast<const uint8_t*>(data.data());
+  size_t n = data.size(), pos = 0;
+  auto need = [&](size_t k) {
+    if (k > n - pos) bad("truncated at byte " + std::to_string(pos));
+  };
+  auto be = [&](size_t at, int bytes) {
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v = (v << 8) | p[at + i];
+    return v;
+  };
+  std::vector<uint64_t> open;  // items still expected in each open container
+  uint64_t pending = 1;        // items still expected in all
+  while (pending) {
+    need(1);
+    uint8_t b = p[pos];
+    uint64_t items = 0;  // a container's element count (2 per map entry)
+    bool container = false;
+    size_t head = 1, body = 0;
+    if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
+    } else if (b <= 0x8f) {
+      container = true, items = 2 * uint64_t(b & 0x0f);
+    } else if (b <= 0x9f) {
+      container = true, items = b & 0x0f;
+    } else if (b <= 0xbf) {
+      body = b & 0x1f;
+    } else {
+      switch (b) {
+        case 0xc4: case 0xd9: need(2), head = 2, body = p[pos + 1]; break;
+        case 0xc5: case 0xda: need(3), head = 3, body = be(pos + 1, 2); break;
+        case 0xc6: case 0xdb: need(5), head = 5, body = be(pos + 1, 4); break;
+        case 0xc7: need(2), head = 3, body = p[pos + 1]; break;
+        case 0xc8: need(3), head = 4, body = be(pos + 1, 2); break;
+        case 0xc9: need(5), head = 6, body = be(pos + 1, 4); break;
+        case 0xca: case 0xce: case 0xd2: head = 5; break;
+        case 0xcb: case 0xcf: case 0xd3: head = 9; break;
+        case 0xcc: case 0xd0: head = 2; break;
+        case 0xcd: case 0xd1: head = 3; break;
+        case 0xd4: head = 3; break;
+        case 0xd5: head = 4; break;
+        case 0xd6: head = 6; break;
+        case 0xd7: head = 10; break;
+        case 0xd8: head = 18; break;
+        case 0xdc: need(3), head = 3, container = true, items = be(pos + 1, 2); break;
+        case 0xdd: need(5), head = 5, container = true, items = be(pos + 1, 4); break;
+        case 0xde: need(3), head = 3, container = true, items = 2 * be(pos + 1, 2); break;
+        case 0xdf: need(5), head = 5, container = true, items = 2 * be(pos + 1, 4); break;
+        default: bad("unknown type byte at byte " + std::to_string(pos));
+      }
+    }
+    need(head);
+    pos += head;
+    need(body);
+    pos += body;
+    --pending;
+    if (!open.empty()) --open.back();
+    if (container && items) {
+      if (pending + items > n - pos) bad("a container claims more items than the bytes left");
+      if (open.size() == kMaxDepth) bad("nested deeper than " + std::to_string(kMaxDepth) + " levels");
+      open.push_back(items);
+      pending += items;
+    }
+    while (!open.empty() && open.back() == 0) open.pop_back();
+  }
+  if (pos != n) bad(std::to_string(n - pos) + " bytes after the document");
+}
+
+}  // namespace
+
 MsgDoc::MsgDoc(std::string_view data, std::string_view what) {
+  check_msgpack(data, what);
   msgpack_unpacked_init(&unpacked_);
   size_t off = 0;
   auto rc = msgpack_unpack_next(&unpacked_, data.data(), data.size(), &off);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <deque>
 
+#include "lakota/encoding/hash.h"
 #include "lakota/error.h"
 
 namespace lakota {
@@ -80,35 +81,44 @@ Commit Commit::one(std::shared_ptr<const Schema> schema, const CommitRow& row, c
 Commit Commit::decode(std::shared_ptr<const Schema> schema, std::string_view payload, std::string_view what) {
   auto doc = decode_commit_document(payload, what);
   Commit c(schema);
+  auto bad = [&](const std::string& why) { throw CorruptData(std::string(what) + ": " + why); };
   auto field = [&](const CommitDocument::Fields& f, const std::string& name, const char* key) -> const std::string& {
     for (const auto& [n, v] : f)
       if (n == name) return v;
     throw CorruptData(std::string(what) + ": commit has no " + key + " for column '" + name + "'");
   };
+  auto decode = [&](const ColumnDef& def, std::string_view bytes, const std::string& name, std::optional<size_t> n) {
+    return decode_column(def, bytes, std::string(what) + ", commit field " + name, DecodeCheck{n, {}});
+  };
+  c.label_ = decode(str_def(), doc.label, "'label'", std::nullopt);
+  size_t n = c.label_.size();
   const auto& idx = schema->index();
   for (size_t k = 0; k < idx.size(); ++k) {
     const auto& def = (*schema)[idx[k]];
-    c.start_[k] = decode_column(def, field(doc.start, def.name, "start"), what);
-    c.stop_[k] = decode_column(def, field(doc.stop, def.name, "stop"), what);
+    c.start_[k] = decode(def, field(doc.start, def.name, "start"), "'start' of column '" + def.name + "'", n);
+    c.stop_[k] = decode(def, field(doc.stop, def.name, "stop"), "'stop' of column '" + def.name + "'", n);
   }
-  for (size_t k = 0; k < schema->size(); ++k)
-    c.digest_[k] = decode_column(str_def(), field(doc.digest, (*schema)[k].name, "digest"), what);
-  c.length_ = decode_column(len_def(), doc.length, what);
-  c.closed_ = decode_column(str_def(), doc.closed, what);
-  c.label_ = decode_column(str_def(), doc.label, what);
-  size_t n = c.label_.size();
-  bool ok = c.length_.size() == n && c.closed_.size() == n;
-  for (const auto& col : c.start_) ok = ok && col.size() == n;
-  for (const auto& col : c.stop_) ok = ok && col.size() == n;
-  for (const auto& col : c.digest_) ok = ok && col.size() == n;
-  if (!ok) throw CorruptData(std::string(what) + ": commit fields have different lengths");
+  for (size_t k = 0; k < schema->size(); ++k) {
+    const auto& name = (*schema)[k].name;
+    c.digest_[k] = decode(str_def(), field(doc.digest, name, "digest"), "'digest' of column '" + name + "'", n);
+  }
+  c.length_ = decode(len_def(), doc.length, "'length'", n);
+  c.closed_ = decode(str_def(), doc.closed, "'closed'", n);
   for (size_t i = 0; i < n; ++i) {
+    const auto& lbl = c.label_.str(i);
+    if (lbl.empty() || utf8_error(lbl) != std::string::npos) bad("row " + std::to_string(i + 1) + " has an invalid label");
     const auto& f = c.closed_.str(i);
-    if (f.size() != 1) throw CorruptData(std::string(what) + ": invalid closed flag '" + f + "'");
-    Closed::from_code(f[0]);
+    if (f.size() != 1 || std::string_view("blrn").find(f[0]) == std::string_view::npos)
+      bad("row " + std::to_string(i + 1) + " has an invalid closed flag");
+    if (c.length_.values<int64_t>()[i] < 0) bad("row " + std::to_string(i + 1) + " has a negative length");
+    for (const auto& col : c.digest_)
+      if (!is_hex_digest(col.str(i))) bad("row " + std::to_string(i + 1) + " has an invalid digest");
   }
   auto emb = std::make_shared<Embedded>();
-  for (auto& [k, v] : doc.embedded) (*emb)[k] = std::make_shared<const std::string>(std::move(v));
+  for (auto& [k, v] : doc.embedded) {
+    if (!is_hex_digest(k)) bad("an embedded array has an invalid digest");
+    (*emb)[k] = std::make_shared<const std::string>(std::move(v));
+  }
   c.embedded_ = std::move(emb);
   return c;
 }

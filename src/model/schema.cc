@@ -1,6 +1,7 @@
 #include "lakota/model/schema.h"
 
 #include <cctype>
+#include <future>
 #include <set>
 
 #include "lakota/encoding/hash.h"
@@ -123,6 +124,8 @@ Schema Schema::from_json(const Json& j) {
     return Schema(std::move(cols), kind);
   } catch (const Json::exception& e) {
     throw CorruptData(std::string("invalid schema document: ") + e.what());
+  } catch (const InvalidInput& e) {
+    throw CorruptData(std::string("invalid schema document: ") + e.what());
   }
 }
 
@@ -223,17 +226,39 @@ Column fixed_from_bytes(const ColumnDef& def, std::string_view raw, std::string_
 
 }  // namespace
 
-Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what) {
-  if (bytes.empty()) return Column(def.dtype);
+namespace {
+
+[[noreturn]] void wrong_count(std::string_view what, size_t found, size_t expected) {
+  throw CorruptData(std::string(what) + ": holds " + std::to_string(found) + " values, its commit says " +
+                    std::to_string(expected));
+}
+
+// numpy's width of a "<U{k}" dtype string; 0 for an object array.
+size_t string_width(const std::string& dtype, std::string_view what) {
+  if (dtype == "|O") return 0;
+  if (dtype.size() < 3 || dtype.compare(0, 2, "<U") != 0 || dtype.size() > 12 ||
+      dtype.find_first_not_of("0123456789", 2) != std::string::npos) {
+    throw CorruptData(std::string(what) + ": unknown array type '" + dtype + "' (expected <U followed by a width)");
+  }
+  return std::stoul(dtype.substr(2));
+}
+
+Column decode_unchecked(const ColumnDef& def, std::string_view bytes, std::string_view what,
+                        std::optional<size_t> count) {
+  if (bytes.empty()) {
+    if (count && *count) wrong_count(what, 0, *count);
+    return Column(def.dtype);
+  }
+  size_t raw_size = def.dtype.fixed_width() && count ? *count * def.dtype.size : SIZE_MAX;
   // Undo the codecs after the first, last first.
   std::string tmp;
   std::string_view cur = bytes;
   for (size_t i = def.codecs.size(); i-- > 1;) {
     const auto& c = def.codecs[i];
     if (c == "blosc") {
-      auto info = blosc_info(cur, what);
+      auto info = blosc_info(cur, 1, what);
       std::string out(info.nbytes, '\0');
-      blosc_decode(cur, out.data(), what);
+      blosc_decode(cur, info, out.data(), what);
       tmp = std::move(out);
     } else {
       tmp = byte_decode(c, cur, what);
@@ -243,11 +268,11 @@ Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_v
   const auto& first = def.codecs[0];
   if (!def.dtype.fixed_width()) {
     auto arr = msgpack2_decode(cur, what);
+    size_t n = arr.all_strings ? arr.strings.size() : arr.objects.size();
+    if (count && n != *count) wrong_count(what, n, *count);
     if (def.dtype.kind == Kind::Str) {
       if (!arr.all_strings) throw CorruptData(std::string(what) + ": expected an array of strings");
-      size_t width = 0;
-      if (arr.dtype.size() > 2 && arr.dtype.compare(0, 2, "<U") == 0) width = std::stoul(arr.dtype.substr(2));
-      return Column::strings(std::move(arr.strings), width);
+      return Column::strings(std::move(arr.strings), string_width(arr.dtype, what));
     }
     if (arr.all_strings) {
       std::vector<Json> objs(arr.strings.begin(), arr.strings.end());
@@ -255,17 +280,51 @@ Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_v
     }
     return Column::objects(std::move(arr.objects));
   }
+  Column out;
   if (first == "blosc") {
-    auto info = blosc_info(cur, what);
-    if (info.nbytes % def.dtype.size) {
-      throw CorruptData(std::string(what) + ": " + std::to_string(info.nbytes) + " bytes is not a whole number of " +
-                        def.dtype.name() + " values");
-    }
+    auto info = blosc_info(cur, def.dtype.size, what);
+    if (count && info.nbytes != raw_size) wrong_count(what, info.nbytes / def.dtype.size, *count);
     auto buf = std::make_shared<Buffer>(info.nbytes);
-    blosc_decode(cur, buf->bytes.get(), what);
-    return Column(def.dtype, std::move(buf), info.nbytes / def.dtype.size);
+    blosc_decode(cur, info, buf->bytes.get(), what);
+    out = Column(def.dtype, std::move(buf), info.nbytes / def.dtype.size);
+  } else {
+    out = fixed_from_bytes(def, byte_decode(first, cur, what, raw_size), what);
   }
-  return fixed_from_bytes(def, byte_decode(first, cur, what), what);
+  if (count && out.size() != *count) wrong_count(what, out.size(), *count);
+  return out;
+}
+
+}  // namespace
+
+std::string stored_digest(const ColumnDef& def, const Column& decoded, std::string_view bytes) {
+  if (bytes.empty()) return std::string(kEmptyDigest);
+  if (def.dtype.fixed_width()) return sha1_hex(decoded.data(), decoded.nbytes());
+  return sha1_hex(bytes);
+}
+
+Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what, const DecodeCheck& check) {
+  if (check.digest.empty()) return decode_unchecked(def, bytes, what, check.count);
+  std::string found;
+  Column out;
+  if (!def.dtype.fixed_width() && bytes.size() >= (1 << 16)) {
+    // The digest of a string array is that of its bytes: hash while decoding.
+    auto hash = std::async(std::launch::async, [&] { return sha1_hex(bytes); });
+    try {
+      out = decode_unchecked(def, bytes, what, check.count);
+    } catch (...) {
+      hash.wait();
+      throw;
+    }
+    found = hash.get();
+  } else {
+    out = decode_unchecked(def, bytes, what, check.count);
+    found = stored_digest(def, out, bytes);
+  }
+  if (found != check.digest) {
+    throw CorruptData(std::string(what) + ": content does not match its digest " + std::string(check.digest) +
+                      " (the file is damaged)");
+  }
+  return out;
 }
 
 bool partial_decode(const ColumnDef& def) {
@@ -275,14 +334,26 @@ bool partial_decode(const ColumnDef& def) {
 size_t encoded_length(const ColumnDef& def, std::string_view bytes, std::string_view what) {
   if (bytes.empty()) return 0;
   if (!partial_decode(def)) return decode_column(def, bytes, what).size();
-  return blosc_info(bytes, what).nbytes / def.dtype.size;
+  return blosc_info(bytes, def.dtype.size, what).nbytes / def.dtype.size;
 }
 
 Column decode_column_range(const ColumnDef& def, std::string_view bytes, size_t start, size_t count,
                            std::string_view what) {
-  if (!partial_decode(def) || bytes.empty()) return decode_column(def, bytes, what).slice(start, start + count);
+  if (!partial_decode(def) || bytes.empty()) {
+    Column all = decode_column(def, bytes, what);
+    if (start > all.size() || count > all.size() - start) {
+      throw CorruptData(std::string(what) + ": holds " + std::to_string(all.size()) + " values, the read needs " +
+                        std::to_string(start + count));
+    }
+    return all.slice(start, start + count);
+  }
+  auto info = blosc_info(bytes, def.dtype.size, what);
+  if (start > info.nbytes / def.dtype.size || count > info.nbytes / def.dtype.size - start) {
+    throw CorruptData(std::string(what) + ": holds " + std::to_string(info.nbytes / def.dtype.size) +
+                      " values, the read needs " + std::to_string(start + count));
+  }
   auto buf = std::make_shared<Buffer>(count * def.dtype.size);
-  blosc_decode_items(bytes, start, count, buf->bytes.get(), what);
+  blosc_decode_items(bytes, info, start, count, buf->bytes.get(), what);
   return Column(def.dtype, std::move(buf), count);
 }
 

@@ -4,10 +4,13 @@
 // folder, which linkat() then names; linkat fails with EEXIST when the file exists, which
 // doubles as the write-once check. Where the filesystem has no O_TMPFILE, the content goes
 // to a dot-less file in the top-level `.lakota-tmp` folder (a name the reference never
-// parses) and is hard-linked into place (or renamed, to overwrite).
+// parses) and is hard-linked into place (or renamed, to overwrite). Folders a write creates
+// are synced in their parents, so a write that returned survives a power loss whole.
+//
+// Files are read, never memory-mapped: another program (a reference writer writes in place)
+// may truncate a file under a mapping, and the SIGBUS that follows would end the process.
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,16 +61,6 @@ std::string random_name() {
   return buf;
 }
 
-class MappedBlob final : public Blob {
- public:
-  MappedBlob(void* p, size_t n) : p_(p), n_(n) { view_ = std::string_view(static_cast<const char*>(p), n); }
-  ~MappedBlob() override { ::munmap(p_, n_); }
-
- private:
-  void* p_;
-  size_t n_;
-};
-
 class FilePod final : public Pod {
  public:
   FilePod(std::string root, FilePodOptions options) : root_(std::move(root)), options_(options) {
@@ -85,7 +78,8 @@ class FilePod final : public Pod {
     std::string full = abs(path);
     DIR* dir = ::opendir(full.c_str());
     if (!dir) {
-      if (errno == ENOENT || errno == ENOTDIR) return out;
+      if (errno == ENOENT) return out;
+      if (errno == ENOTDIR) throw StorageError("cannot list '" + full + "': it is a file, not a folder");
       fail("cannot list", full);
     }
     while (struct dirent* e = ::readdir(dir)) {
@@ -132,18 +126,6 @@ class FilePod final : public Pod {
     return read_all(fd, size, full);
   }
 
-  // Large files are mapped, not copied: a range read then touches only the pages it needs.
-  BlobPtr do_read_blob(const std::string& path) const override {
-    std::string full = abs(path);
-    size_t size;
-    Fd fd = open_file(full, size);
-    if (size >= (1 << 20)) {
-      void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
-      if (p != MAP_FAILED) return std::make_shared<MappedBlob>(p, size);
-    }
-    return make_blob(read_all(fd, size, full));
-  }
-
   std::optional<uint64_t> do_size(const std::string& path) const override {
     struct stat st;
     if (::stat(abs(path).c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return std::nullopt;
@@ -155,11 +137,25 @@ class FilePod final : public Pod {
     return ::stat(abs(path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
   }
 
+  // Creates the missing folders above `full` (not the root, which the first write makes),
+  // and syncs each new folder in its parent.
   void make_parents(const std::string& full) const {
-    auto parent = fs::path(full).parent_path();
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    if (ec) fail("cannot create folder", parent.string(), ec.value());
+    std::string parent = fs::path(full).parent_path().string();
+    std::vector<std::string> missing;
+    for (std::string dir = parent; !dir.empty(); dir = fs::path(dir).parent_path().string()) {
+      struct stat st;
+      if (::stat(dir.c_str(), &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) throw StorageError("cannot create folder '" + dir + "': a file has that name");
+        break;
+      }
+      if (errno != ENOENT) fail("cannot create folder", dir);
+      missing.push_back(dir);
+      if (fs::path(dir).parent_path().string() == dir) break;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+      if (::mkdir(it->c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create folder", *it);
+      sync_dir(*it);
+    }
   }
 
   void write_all(int fd, std::string_view data, const std::string& full) const {
@@ -175,11 +171,14 @@ class FilePod final : public Pod {
     if (options_.fsync && ::fdatasync(fd) != 0) fail("cannot sync", full);
   }
 
+  // Syncs the folder that holds `full`, so that its entry survives a power loss.
   void sync_dir(const std::string& full) const {
     if (!options_.fsync) return;
     std::string dir = fs::path(full).parent_path().string();
+    if (dir.empty()) dir = ".";
     Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (fd.get() >= 0) ::fsync(fd.get());
+    if (fd.get() < 0) fail("cannot sync folder", dir);
+    if (::fsync(fd.get()) != 0 && errno != EINVAL) fail("cannot sync folder", dir);
   }
 
   bool do_write(const std::string& path, std::string_view data, bool overwrite) override {
@@ -203,19 +202,24 @@ class FilePod final : public Pod {
       if (exists_file(full)) return false;
     }
     std::string tmp_dir = root_ + "/" + kTmpFolder;
-    std::error_code ec;
-    fs::create_directories(tmp_dir, ec);
-    if (ec) fail("cannot create folder", tmp_dir, ec.value());
-    std::string tmp = tmp_dir + "/" + random_name();
-    {
+    std::string tmp;
+    // Another writer removes the folder once it is empty (see below): between our mkdir and
+    // our open it may be gone again, so try again.
+    for (int attempt = 0;; ++attempt) {
+      if (::mkdir(tmp_dir.c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create folder", tmp_dir);
+      tmp = tmp_dir + "/" + random_name();
       Fd fd(::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
-      if (fd.get() < 0) fail("cannot write", tmp);
+      if (fd.get() < 0) {
+        if (errno == ENOENT && attempt < 1000) continue;
+        fail("cannot write", tmp);
+      }
       try {
         write_all(fd.get(), data, full);
       } catch (...) {
         ::unlink(tmp.c_str());
         throw;
       }
+      break;
     }
     bool written = true;
     if (overwrite) {
@@ -277,6 +281,9 @@ class FilePod final : public Pod {
 PodPtr make_file_pod(const std::string& root, FilePodOptions options) {
   std::string r = root;
   while (r.size() > 1 && r.back() == '/') r.pop_back();
+  struct stat st;
+  if (::stat(r.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+    throw StorageError("repository '" + r + "' is a file, not a folder");
   return std::make_shared<FilePod>(r, options);
 }
 

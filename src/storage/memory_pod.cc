@@ -28,6 +28,7 @@ class MemoryPod final : public Pod {
 
   std::vector<std::string> do_ls(const std::string& path) const override {
     std::lock_guard lock(mutex_);
+    if (!path.empty() && files_.count(path)) throw StorageError("cannot list '" + path + "': it is a file, not a folder");
     std::vector<std::string> out;
     std::string prefix = dir_prefix(path);
     for (auto it = files_.lower_bound(prefix); it != files_.end(); ++it) {

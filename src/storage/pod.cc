@@ -175,7 +175,8 @@ std::vector<std::string> Pod::walk(std::string_view path, int max_depth) const {
 PodPtr pod_from_uri(const std::string& uri) {
   auto scheme_end = uri.find("://");
   if (scheme_end == std::string::npos) {
-    if (uri.empty() || uri == ":memory:") return make_memory_pod();
+    if (uri.empty()) throw InvalidInput("empty repository URI (give a folder, file:///path or memory://)");
+    if (uri == ":memory:") return make_memory_pod();
     std::string path = uri;
     if (path[0] == '~') {
       const char* home = std::getenv("HOME");

@@ -20,6 +20,10 @@ struct RepoOptions {
   // Largest encoded array of one column in one segment; a bigger write becomes several
   // rows of one commit. blosc's own limit by default.
   size_t max_segment_bytes = kBloscMaxBytes;
+  // Check the digest of every array a read decodes whole (a range read that decodes only
+  // some blosc blocks cannot). On by default; LAKOTA_VERIFY=0 turns it off.
+  bool verify_digests = default_verify_digests();
+  static bool default_verify_digests();
 };
 
 class Repo {

@@ -33,16 +33,25 @@ struct BloscInfo {
   size_t blocksize;  // decoded size of a block
   size_t typesize;
 };
-// Reads and checks a blosc header; throws CorruptData naming `what`.
-BloscInfo blosc_info(std::string_view src, std::string_view what);
-// Decodes a whole buffer into `dst` (blosc_info(src).nbytes bytes).
-void blosc_decode(std::string_view src, void* dst, std::string_view what);
+// Reads a blosc header and checks every field against the buffer before anything is
+// decoded: format version, flags, `typesize` (the element size the caller expects),
+// `nbytes` (a whole number of elements), `blocksize`, `cbytes` (the buffer's size) and
+// every block offset. Throws CorruptData naming `what`.
+BloscInfo blosc_info(std::string_view src, size_t typesize, std::string_view what);
+// Decodes a whole buffer into `dst`, which holds `info.nbytes` bytes (`info` is
+// blosc_info of `src`).
+void blosc_decode(std::string_view src, const BloscInfo& info, void* dst, std::string_view what);
 // Decodes elements [start, start + count) only, touching only the blocks they lie in.
-void blosc_decode_items(std::string_view src, size_t start, size_t count, void* dst, std::string_view what);
+void blosc_decode_items(std::string_view src, const BloscInfo& info, size_t start, size_t count, void* dst,
+                        std::string_view what);
 
 // The general-purpose compressors above, by numcodecs name.
 bool is_byte_codec(std::string_view name);
 std::string byte_encode(std::string_view codec, std::string_view data);
-std::string byte_decode(std::string_view codec, std::string_view data, std::string_view what);
+// Decodes bytes of one codec. Memory is bounded by what the input can justify: a size
+// that a header declares is trusted only up to the codec's largest compression ratio, and
+// no output grows past `max_size` (the decoded size the caller knows, when it knows one).
+std::string byte_decode(std::string_view codec, std::string_view data, std::string_view what,
+                        size_t max_size = SIZE_MAX);
 
 }  // namespace lakota

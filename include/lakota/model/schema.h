@@ -69,8 +69,17 @@ struct EncodedColumn {
 
 EncodedColumn encode_column(const ColumnDef& def, const Column& column, const EncodeOptions& options = {},
                             bool with_digest = true);
-// Throws CorruptData naming `what` (a file or a commit field).
-Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what);
+// What a decode checks beyond the encoding itself.
+struct DecodeCheck {
+  std::optional<size_t> count;  // the number of values the array holds (a commit row's length)
+  std::string_view digest;      // the array's digest (FORMAT.md 4.6); empty: not checked
+};
+// Decodes a whole array. Throws CorruptData naming `what` (a file or a commit field) for
+// bytes that do not decode, or that fail `check`.
+Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what, const DecodeCheck& check = {});
+// The digest of a stored array: sha1 of the decoded values (fixed-width types) or of the
+// encoded bytes (str, object).
+std::string stored_digest(const ColumnDef& def, const Column& decoded, std::string_view bytes);
 // True when `decode_column_range` can decode a part without the rest (a lone blosc codec).
 bool partial_decode(const ColumnDef& def);
 // Elements [start, start + count) of an encoded array of `total` elements.

@@ -40,10 +40,11 @@ class Pod : public std::enable_shared_from_this<Pod> {
   virtual ~Pod() = default;
 
   // Names (not paths) of the entries of folder `path`, sorted; empty if it does not exist.
+  // StorageError when `path` is a file.
   std::vector<std::string> ls(std::string_view path = "") const;
   // Whole content of a file. Throws NotFound.
   std::string read(std::string_view path) const;
-  // The same without a copy where the backend can (a file pod maps large files).
+  // The same, shared without a copy where the backend can.
   BlobPtr read_blob(std::string_view path) const;
   // Size of a file, or nullopt if there is none.
   std::optional<uint64_t> size(std::string_view path) const;
@@ -100,7 +101,8 @@ PodPtr make_logging_pod(PodPtr inner, std::function<void(const std::string&)> lo
 //   file:///rel/path          relative path (as the reference reads it)
 //   file:////abs/path         absolute path
 //   memory://                 a new in-memory store
-// Throws InvalidInput naming the URI when it cannot be used.
+// Throws InvalidInput naming the URI when it cannot be used (an empty URI included), and
+// StorageError when it names a file that is not a folder.
 PodPtr pod_from_uri(const std::string& uri);
 
 }  // namespace lakota

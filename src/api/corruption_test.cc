@@ -1,0 +1,232 @@
+// Damaged and hostile files: a read never crashes and never returns wrong values without
+// a word; it raises CorruptData (or StorageError for a broken layout) naming the file.
+// Run on the memory pod and on the file pod.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "lakota/api/repo.h"
+#include "lakota/encoding/codecs.h"
+#include "lakota/encoding/hash.h"
+#include "lakota/encoding/msgpack.h"
+#include "lakota/error.h"
+
+namespace fs = std::filesystem;
+
+namespace lakota {
+namespace {
+
+const DType kTs = DType::parse("timestamp");
+const DType kF8 = DType::parse("float");
+
+Frame frame(size_t n, double scale) {
+  std::vector<int64_t> t(n);
+  std::vector<double> v(n);
+  for (size_t i = 0; i < n; ++i) t[i] = int64_t(i), v[i] = double(i) * scale;
+  return Frame({"timestamp", "value"}, {Column::from_vector(kTs, t), Column::from_vector(kF8, v)});
+}
+
+// The error a call raises, as text; fails the test when it raises nothing or another kind.
+template <class E, class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "unexpected error: " << e.what();
+    return "";
+  }
+  ADD_FAILURE() << "no error";
+  return "";
+}
+
+class CorruptionTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "memory") {
+      pod = make_memory_pod();
+    } else {
+      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+      std::replace(name.begin(), name.end(), '/', '_');
+      dir = fs::temp_directory_path() / ("lakota-corruption-test-" + std::to_string(::getpid()) + "-" + name);
+      fs::remove_all(dir);
+      pod = make_file_pod(dir.string());
+    }
+    collection = Repo(pod).create_collection(Schema::parse({{"timestamp", "timestamp*"}, {"value", "float"}}), "temp");
+    series = std::make_unique<Series>(collection->series("Brussels"));
+    series->write(frame(2000, 0.37));
+    value_file = hashed_path(collection->leaf_commit()->digest(0, 1));
+  }
+  void TearDown() override {
+    if (!dir.empty()) fs::remove_all(dir);
+  }
+  Repo repo(RepoOptions options = {}) { return Repo(pod, options); }
+  Series reopened(RepoOptions options = {}) { return repo(options).collection("temp").series("Brussels"); }
+  void replace(const std::string& path, const std::string& bytes) { pod->write(path, bytes, true); }
+
+  PodPtr pod;
+  fs::path dir;
+  std::optional<Collection> collection;
+  std::unique_ptr<Series> series;
+  std::string value_file;
+};
+
+TEST_P(CorruptionTest, ALyingTypesizeIsCorruptNotACrash) {
+  std::string bytes = pod->read(value_file);
+  bytes[3] = 9;  // the typesize byte of a float segment
+  replace(value_file, bytes);
+  Query three;
+  three.limit = 3;
+  auto msg = error_of<CorruptData>([&] { reopened().read(three); });
+  EXPECT_NE(msg.find(value_file), std::string::npos) << msg;
+  EXPECT_NE(msg.find("elements of 9 bytes, expected 8"), std::string::npos) << msg;
+  error_of<CorruptData>([&] { reopened().read(); });
+  error_of<CorruptData>([&] { reopened().tail(3); });
+}
+
+TEST_P(CorruptionTest, ValuesThatDoNotMatchTheirDigestAreCaughtOnFullReads) {
+  // A well-formed segment holding other values: only the digest can tell.
+  Column other = frame(2000, 0.5)["value"];
+  replace(value_file, blosc_encode(other.data(), other.nbytes(), 8));
+  auto msg = error_of<CorruptData>([&] { reopened().read(); });
+  EXPECT_NE(msg.find(value_file), std::string::npos) << msg;
+  EXPECT_NE(msg.find("does not match its digest"), std::string::npos) << msg;
+  // The check can be turned off (and a range read of some blocks cannot make it).
+  RepoOptions unchecked;
+  unchecked.verify_digests = false;
+  EXPECT_EQ(reopened(unchecked).read().size(), 2000u);
+}
+
+TEST_P(CorruptionTest, FlippedBytesNeverReadBackSilently) {
+  const std::string good = pod->read(value_file);
+  const Frame expected = frame(2000, 0.37);
+  for (size_t at = 16; at < good.size(); at += 7) {
+    std::string bad = good;
+    bad[at] = char(bad[at] ^ 0x10);
+    replace(value_file, bad);
+    try {
+      Frame f = reopened().read();
+      EXPECT_TRUE(f.equals(expected)) << "byte " << at << " changed values without an error";
+    } catch (const CorruptData&) {
+    }
+  }
+}
+
+TEST_P(CorruptionTest, ASegmentWithTheWrongLengthIsCorrupt) {
+  Column shorter = frame(1999, 0.37)["value"];
+  replace(value_file, blosc_encode(shorter.data(), shorter.nbytes(), 8));
+  Query three;
+  three.limit = 3;
+  auto msg = error_of<CorruptData>([&] { reopened().read(three); });
+  EXPECT_NE(msg.find("holds 1999 values, its commit says 2000"), std::string::npos) << msg;
+}
+
+TEST_P(CorruptionTest, ATruncatedSegmentIsCorrupt) {
+  std::string bytes = pod->read(value_file);
+  replace(value_file, bytes.substr(0, bytes.size() / 2));
+  error_of<CorruptData>([&] { reopened().read(); });
+  Query three;
+  three.limit = 3;
+  error_of<CorruptData>([&] { reopened().read(three); });
+}
+
+TEST_P(CorruptionTest, RewritingTheSameDataRepairsADamagedSegment) {
+  Column other = frame(2000, 0.5)["value"];
+  std::string damaged = blosc_encode(other.data(), other.nbytes(), 8);
+  replace(value_file, damaged);
+  // Same size as the good file: a size check alone would keep the damaged one.
+  series->write(frame(2000, 0.37));
+  EXPECT_NE(pod->read(value_file), damaged);
+  EXPECT_TRUE(reopened().read().equals(frame(2000, 0.37)));
+}
+
+// A revision whose sha1 is right but whose content is wrong: every field is checked.
+TEST_P(CorruptionTest, AMalformedRevisionNamesItsFile) {
+  auto leaf = collection->changelog().leaf();
+  ASSERT_TRUE(leaf);
+  auto doc = decode_commit_document(collection->changelog().read(*leaf), "test");
+  auto write_revision = [&](const CommitDocument& d) {
+    CommitDocumentView v;
+    for (auto [from, to] : {std::pair{&d.start, &v.start}, {&d.stop, &v.stop}, {&d.digest, &v.digest},
+                            {&d.embedded, &v.embedded}})
+      for (const auto& [k, b] : *from) to->emplace_back(k, b);
+    v.length = d.length, v.closed = d.closed, v.label = d.label;
+    std::string payload = encode_commit_document(v);
+    Revision rev{leaf->child, hextime(leaf->epoch_ms() + 1) + "-" + sha1_hex(payload), true};
+    collection->changelog().pod()->write(rev.path(), payload);
+    return rev.path();
+  };
+  auto strings = [](std::vector<std::string> values, const std::string& dtype) {
+    MsgWriter w;
+    w.array(values.size() + 2);
+    for (const auto& s : values) w.str(s);
+    w.str(dtype);
+    w.array(1);
+    w.integer(int64_t(values.size()));
+    return byte_encode("zstd", w.take());
+  };
+  {
+    CommitDocument bad = doc;
+    bad.label = strings({"Brussels"}, "<Ux");  // a bad numpy dtype string
+    std::string path = write_revision(bad);
+    auto msg = error_of<CorruptData>([&] { reopened().read(); });
+    EXPECT_NE(msg.find(path), std::string::npos) << msg;
+    EXPECT_NE(msg.find("<Ux"), std::string::npos) << msg;
+    collection->changelog().pod()->rm(path);
+  }
+  {
+    CommitDocument bad = doc;
+    bad.digest[1].second = strings({"../../../etc/passwd"}, "<U19");
+    std::string path = write_revision(bad);
+    auto msg = error_of<CorruptData>([&] { reopened().read(); });
+    EXPECT_NE(msg.find(path), std::string::npos) << msg;
+    EXPECT_NE(msg.find("invalid digest"), std::string::npos) << msg;
+    collection->changelog().pod()->rm(path);
+  }
+  {
+    CommitDocument bad = doc;
+    bad.closed = strings({"x"}, "<U1");
+    std::string path = write_revision(bad);
+    auto msg = error_of<CorruptData>([&] { reopened().read(); });
+    EXPECT_NE(msg.find("invalid closed flag"), std::string::npos) << msg;
+    collection->changelog().pod()->rm(path);
+  }
+  {
+    CommitDocument bad = doc;
+    bad.label = strings({"a", "b"}, "<U1");  // two labels, one row elsewhere
+    std::string path = write_revision(bad);
+    auto msg = error_of<CorruptData>([&] { reopened().read(); });
+    EXPECT_NE(msg.find("holds 1 values, its commit says 2"), std::string::npos) << msg;
+    collection->changelog().pod()->rm(path);
+  }
+  EXPECT_TRUE(reopened().read().equals(frame(2000, 0.37)));
+}
+
+TEST_P(CorruptionTest, AFileWhereAFolderShouldBeIsAnError) {
+  const std::string registry = hashed_path(std::string(40, '0'));
+  const std::string folder = collection->path();
+  pod->rm(folder, true);
+  pod->write(folder, "not a folder");
+  auto msg = error_of<StorageError>([&] { reopened().read(); });
+  EXPECT_NE(msg.find("not a folder"), std::string::npos) << msg;
+  pod->rm(registry, true);
+  pod->write(registry, "not a folder");
+  msg = error_of<StorageError>([&] { repo().ls(); });
+  EXPECT_NE(msg.find(registry), std::string::npos) << msg;
+}
+
+TEST(RepositoryUri, AFileIsNotARepository) {
+  fs::path file = fs::temp_directory_path() / ("lakota-not-a-repo-" + std::to_string(::getpid()));
+  std::ofstream(file) << "x";
+  auto msg = error_of<StorageError>([&] { Repo::open(file.string()).ls(); });
+  EXPECT_NE(msg.find("is a file, not a folder"), std::string::npos) << msg;
+  fs::remove(file);
+  error_of<InvalidInput>([&] { Repo::open(""); });
+}
+
+INSTANTIATE_TEST_SUITE_P(Pods, CorruptionTest, ::testing::Values("memory", "file"));
+
+}  // namespace
+}  // namespace lakota
