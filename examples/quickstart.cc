@@ -5,6 +5,8 @@
 #include <string>
 
 #include "lakota/api/repo.h"
+#include "lakota/model/parse.h"
+#include "lakota/model/time.h"
 
 using namespace lakota;
 

@@ -1,6 +1,7 @@
 #include "lakota/api/series.h"
 
 #include <algorithm>
+#include <cmath>
 #include <future>
 
 #include "lakota/api/collection.h"
@@ -79,6 +80,9 @@ void check_query(const Schema& schema, const Query& q) {
   if (q.start.size() > schema.index().size() || q.stop.size() > schema.index().size()) {
     throw InvalidInput("a bound has more values than the " + std::to_string(schema.index().size()) + " index column(s)");
   }
+  for (const auto* bound : {&q.start, &q.stop})
+    for (const auto& v : *bound)
+      if (auto* d = std::get_if<double>(&v); d && std::isnan(*d)) throw InvalidInput("NaN is never an index value, so never a bound");
 }
 
 }  // namespace
@@ -97,7 +101,9 @@ std::vector<std::pair<CommitRow, Embedded>> Series::prepare_write(const Frame& i
   const Schema& sch = schema();
   if (state_->kv && !options.start && !options.stop) {
     // Key-value collections upsert: new values win, other keys stay.
-    Frame frame = sort_frame(sch, conform(sch, input), true);
+    Frame frame = conform(sch, input);
+    check_index_values(sch, frame, "series '" + state_->label + "/" + label_ + "'");
+    frame = sort_frame(sch, frame, true);
     if (frame.empty()) return {};
     Query q;
     q.start = index_tuple(sch, frame, 0);
@@ -128,9 +134,12 @@ void Series::update(const Frame& input) {
   std::vector<std::string> idx_names = sch.index_names();
   for (const auto& n : idx_names)
     if (!input.find(n)) throw InvalidInput(context + ": update needs the index column '" + n + "'");
-  // Cast the given columns through a schema of just those columns.
+  // Cast the given columns through a schema of just those columns, in the schema's order
+  // (a composite index compares in that order, whatever the frame's).
+  for (const auto& n : input.names()) sch.position(n);
   std::vector<ColumnDef> defs;
-  for (const auto& n : input.names()) defs.push_back(sch[sch.position(n)]);
+  for (const auto& def : sch.columns())
+    if (input.find(def.name)) defs.push_back(def);
   Schema partial(defs);
   Frame frame = prepare_frame(partial, input, context);
   if (frame.empty()) return;

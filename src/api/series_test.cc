@@ -7,6 +7,7 @@
 #include "lakota/api/repo.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
+#include "lakota/model/time.h"
 
 namespace fs = std::filesystem;
 
@@ -158,6 +159,37 @@ TEST_P(SeriesTest, DeleteRangeAndUpdate) {
   s.update(ts_frame({1, 5}, {10, 50}));
   EXPECT_EQ(doubles(s.read()["value"]), (std::vector<double>{10, 50}));
   EXPECT_THROW(s.update(ts_frame({1, 2, 5}, {0, 0, 0})), InvalidInput);  // 2 is not stored
+}
+
+// A composite index given in another column order than the schema's still updates the rows
+// it names, and the commit row covers its own data.
+TEST_P(SeriesTest, UpdateTakesColumnsInAnyOrder) {
+  auto c = repo().create_collection(Schema::parse({{"a", "int*"}, {"b", "int*"}, {"v", "float"}}), "grid");
+  auto s = c.series("x");
+  s.write(Frame({"a", "b", "v"}, {Column::from_vector(kI8, std::vector<int64_t>{1, 1, 2}),
+                                  Column::from_vector(kI8, std::vector<int64_t>{5, 9, 0}),
+                                  Column::from_vector(kF8, std::vector<double>{1, 2, 3})}));
+  s.update(Frame({"v", "b", "a"}, {Column::from_vector(kF8, std::vector<double>{20, 30}),
+                                   Column::from_vector(kI8, std::vector<int64_t>{9, 0}),
+                                   Column::from_vector(kI8, std::vector<int64_t>{1, 2})}));
+  EXPECT_EQ(doubles(s.read()["v"]), (std::vector<double>{1, 20, 30}));
+}
+
+TEST_P(SeriesTest, NaNNeverEntersAnIndex) {
+  auto c = repo().create_collection(Schema::parse({{"x", "float*"}, {"v", "float"}}), "f");
+  auto s = c.series("s");
+  EXPECT_THROW(s.write(Frame({"x", "v"}, {Column::from_vector(kF8, std::vector<double>{NAN}),
+                                          Column::from_vector(kF8, std::vector<double>{1})})),
+               InvalidInput);
+  EXPECT_THROW(s.write(Frame({"x", "v"}, {Column::strings({"nan"}), Column::strings({"1"})})), InvalidInput);
+  EXPECT_EQ(revisions(c), 0u);
+  auto kv = repo().create_collection(Schema::kv({{"x", "float*"}, {"v", "float"}}), "kv");
+  EXPECT_THROW(kv.series("s").write(Frame({"x", "v"}, {Column::from_vector(kF8, std::vector<double>{1, NAN}),
+                                                       Column::from_vector(kF8, std::vector<double>{1, 2})})),
+               InvalidInput);
+  Query q;
+  q.start = {double(NAN)};
+  EXPECT_THROW(s.read(q), InvalidInput);
 }
 
 TEST_P(SeriesTest, BatchLandsAsOneCommit) {

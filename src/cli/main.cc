@@ -12,6 +12,8 @@
 #include "cli/text.h"
 #include "lakota/api/repo.h"
 #include "lakota/error.h"
+#include "lakota/model/parse.h"
+#include "lakota/model/time.h"
 
 namespace lakota::cli {
 namespace {
@@ -74,28 +76,6 @@ Series get_series(const Repo& repo, const std::string& label, bool auto_create =
   throw NotFound("series '" + label + "' not found");
 }
 
-// A bound: one value per index column, in schema order.
-Tuple parse_bounds(const Schema& schema, const std::vector<std::string>& texts, bool lower, Closed& closed,
-                   const char* option) {
-  if (texts.size() > schema.index().size()) {
-    throw InvalidInput(std::string(option) + " takes at most one value per index column (" +
-                       std::to_string(schema.index().size()) + ")");
-  }
-  Tuple out;
-  for (size_t k = 0; k < texts.size(); ++k) {
-    bool inclusive = false;
-    const auto& def = schema[schema.index()[k]];
-    try {
-      out.push_back(parse_bound(texts[k], def.dtype, lower, inclusive));
-    } catch (const InvalidInput& e) {
-      throw InvalidInput(std::string(option) + " " + texts[k] + ": " + e.what());
-    }
-    // Rounded to the column's unit: the rounded value itself is inside the range.
-    if (inclusive && k + 1 == texts.size()) closed = lower ? closed.with_left(true) : closed.with_right(true);
-  }
-  return out;
-}
-
 // The reference's pretty_nb: three significant digits and an SI prefix (12.30m).
 std::string pretty_number(double x) {
   static const char* prefixes = "yzafpnum_kMGTPEZY";
@@ -107,25 +87,6 @@ std::string pretty_number(double x) {
   char p = prefixes[idx];
   std::snprintf(buf, sizeof buf, p == '_' ? "%.2f" : "%.2f%c", x / factor, p);
   return buf;
-}
-
-int64_t parse_before(const std::string& text) {
-  DType ms{Kind::Time, 8, TimeUnit::ms};
-  int64_t t = parse_time(text, ms, "--before");
-  // Like the reference, a time without a zone is local time.
-  bool has_zone = false;
-  auto tpos = text.find_first_of("T ");
-  if (tpos != std::string::npos) {
-    auto rest = text.substr(tpos);
-    has_zone = rest.find_first_of("Zz+") != std::string::npos || rest.find('-') != std::string::npos;
-  }
-  if (has_zone) return t;
-  time_t secs = t / 1000;
-  struct tm tm {};
-  gmtime_r(&secs, &tm);
-  tm.tm_isdst = -1;
-  time_t local = mktime(&tm);
-  return int64_t(local) * 1000 + (t % 1000);
 }
 
 int cmd_read(const Globals& g, const std::string& label, const std::vector<std::string>& columns,
@@ -155,7 +116,7 @@ int cmd_read(const Globals& g, const std::string& label, const std::vector<std::
     if (*offset < 0) throw InvalidInput("--offset must not be negative");
     q.offset = size_t(*offset);
   }
-  if (before) q.before_ms = parse_before(*before);
+  if (before) q.before_ms = parse_local_time_ms(*before, "--before");
   std::vector<std::string> names = columns.empty() ? schema.names() : columns;
   Output out;
   TableWriter writer(out, names, g.pretty);

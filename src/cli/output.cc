@@ -1,5 +1,7 @@
 #include "cli/output.h"
 
+#include "lakota/model/time.h"
+
 #include <cerrno>
 #include <charconv>
 #include <cstdio>

@@ -1,6 +1,7 @@
 #include "lakota/model/dtype.h"
 
 #include <cmath>
+#include <type_traits>
 
 #include "lakota/error.h"
 
@@ -126,17 +127,45 @@ int64_t DType::seconds_per_tick() const {
   }
 }
 
+namespace {
+
+template <class T>
+int cmp(T x, T y) {
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+// An integer against a double, exactly (no rounding of either); NaN sorts last.
+template <class I>
+int compare_int_double(I i, double d) {
+  if (std::isnan(d)) return -1;
+  constexpr double top = std::is_signed_v<I> ? 0x1p63 : 0x1p64;
+  if (d >= top) return -1;
+  if (d < (std::is_signed_v<I> ? -0x1p63 : 0.0)) return 1;
+  double whole = std::trunc(d);  // representable in I now
+  I t = I(whole);
+  if (i != t) return cmp(i, t);
+  return whole < d ? -1 : (whole > d ? 1 : 0);
+}
+
+int compare_int_uint(int64_t i, uint64_t u) { return i < 0 ? -1 : cmp(uint64_t(i), u); }
+
+}  // namespace
+
 int compare_values(const Value& a, const Value& b) {
   if (a.index() != b.index()) {
-    // Mixed numeric kinds compare as numbers.
-    auto num = [](const Value& v, double& out) {
-      if (auto* i = std::get_if<int64_t>(&v)) return out = double(*i), true;
-      if (auto* u = std::get_if<uint64_t>(&v)) return out = double(*u), true;
-      if (auto* d = std::get_if<double>(&v)) return out = *d, true;
-      return false;
-    };
-    double x, y;
-    if (num(a, x) && num(b, y)) return x < y ? -1 : (x > y ? 1 : 0);
+    // Mixed numeric kinds compare as numbers, exactly.
+    auto* ai = std::get_if<int64_t>(&a);
+    auto* au = std::get_if<uint64_t>(&a);
+    auto* ad = std::get_if<double>(&a);
+    auto* bi = std::get_if<int64_t>(&b);
+    auto* bu = std::get_if<uint64_t>(&b);
+    auto* bd = std::get_if<double>(&b);
+    if (ai && bu) return compare_int_uint(*ai, *bu);
+    if (au && bi) return -compare_int_uint(*bi, *au);
+    if (ai && bd) return compare_int_double(*ai, *bd);
+    if (au && bd) return compare_int_double(*au, *bd);
+    if (ad && bi) return -compare_int_double(*bi, *ad);
+    if (ad && bu) return -compare_int_double(*bu, *ad);
     return a.index() < b.index() ? -1 : 1;
   }
   switch (a.index()) {

@@ -1,13 +1,14 @@
 #include "lakota/model/frame.h"
 
-#include <date/date.h>
-
 #include <charconv>
 #include <climits>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "lakota/error.h"
+#include "lakota/model/parse.h"
+#include "lakota/model/time.h"
 
 namespace lakota {
 
@@ -60,274 +61,6 @@ bool Frame::equals(const Frame& other) const {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-[[noreturn]] void bad_value(std::string_view text, const DType& dt, std::string_view where, std::string_view why = "") {
-  std::string msg;
-  if (!where.empty()) msg = std::string(where) + ": ";
-  msg += "cannot read '" + std::string(text) + "' as " + dt.name();
-  if (!why.empty()) msg += " (" + std::string(why) + ")";
-  throw InvalidInput(msg);
-}
-
-bool digits(std::string_view s, size_t pos, size_t n, int& out) {
-  if (pos + n > s.size()) return false;
-  out = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
-// Seconds since the epoch and nanoseconds, from ISO-8601 text.
-struct Instant {
-  int64_t seconds;
-  int64_t nanos;
-};
-
-bool parse_instant(std::string_view s, Instant& out, std::string& why) {
-  int y, mo, d, h = 0, mi = 0, sec = 0;
-  size_t p = 0;
-  bool neg_year = false;
-  if (!s.empty() && s[0] == '-') neg_year = true, p = 1;
-  size_t ylen = 0;
-  while (p + ylen < s.size() && s[p + ylen] >= '0' && s[p + ylen] <= '9') ++ylen;
-  if (ylen < 4 || ylen > 6 || !digits(s, p, ylen, y)) return why = "expected a date as YYYY-MM-DD", false;
-  if (neg_year) y = -y;
-  p += ylen;
-  if (p >= s.size() || s[p] != '-' || !digits(s, p + 1, 2, mo)) return why = "expected a date as YYYY-MM-DD", false;
-  p += 3;
-  if (p >= s.size() || s[p] != '-' || !digits(s, p + 1, 2, d)) return why = "expected a date as YYYY-MM-DD", false;
-  p += 3;
-  auto ymd = date::year{y} / date::month{unsigned(mo)} / date::day{unsigned(d)};
-  if (!ymd.ok()) return why = "no such date", false;
-  int64_t nanos = 0;
-  int64_t offset = 0;
-  if (p < s.size() && (s[p] == 'T' || s[p] == ' ')) {
-    ++p;
-    if (!digits(s, p, 2, h)) return why = "expected a time as HH:MM[:SS]", false;
-    p += 2;
-    if (p < s.size() && s[p] == ':') {
-      if (!digits(s, p + 1, 2, mi)) return why = "expected a time as HH:MM[:SS]", false;
-      p += 3;
-      if (p < s.size() && s[p] == ':') {
-        if (!digits(s, p + 1, 2, sec)) return why = "expected a time as HH:MM[:SS]", false;
-        p += 3;
-        if (p < s.size() && (s[p] == '.' || s[p] == ',')) {
-          ++p;
-          size_t n = 0;
-          int64_t scale = 100000000;
-          while (p < s.size() && s[p] >= '0' && s[p] <= '9') {
-            if (n < 9) nanos += (s[p] - '0') * scale, scale /= 10;
-            else if (s[p] != '0') return why = "more precise than nanoseconds", false;
-            ++p, ++n;
-          }
-          if (n == 0) return why = "expected digits after the decimal point", false;
-        }
-      }
-    }
-    if (h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi || sec || nanos))) return why = "no such time", false;
-    if (p < s.size()) {
-      if (s[p] == 'Z' || s[p] == 'z') {
-        ++p;
-      } else if (s[p] == '+' || s[p] == '-') {
-        int sign = s[p] == '-' ? -1 : 1;
-        int oh = 0, om = 0;
-        if (!digits(s, p + 1, 2, oh)) return why = "expected a zone offset as +HH:MM", false;
-        p += 3;
-        if (p < s.size() && s[p] == ':') ++p;
-        if (p < s.size()) {
-          if (!digits(s, p, 2, om)) return why = "expected a zone offset as +HH:MM", false;
-          p += 2;
-        }
-        offset = sign * (oh * 3600 + om * 60);
-      }
-    }
-  }
-  if (p != s.size()) return why = "unexpected text after the date", false;
-  int64_t days = date::sys_days(ymd).time_since_epoch().count();
-  out.seconds = days * 86400 + h * 3600 + mi * 60 + sec - offset;
-  out.nanos = nanos;
-  return true;
-}
-
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// Ticks of `dt` for an instant; `exact` tells whether no precision was lost (floor).
-int64_t to_ticks(const Instant& t, const DType& dt, bool& exact) {
-  if (int64_t spt = dt.seconds_per_tick(); spt > 0 && dt.unit != TimeUnit::s) {
-    exact = t.nanos == 0 && t.seconds % spt == 0;
-    return floor_div(t.seconds, spt);
-  }
-  int64_t tps = dt.ticks_per_second();
-  int64_t ns_per_tick = 1000000000 / tps;
-  exact = t.nanos % ns_per_tick == 0;
-  return t.seconds * tps + t.nanos / ns_per_tick;
-}
-
-template <class T>
-T parse_integer(std::string_view text, const DType& dt, std::string_view where) {
-  std::string_view s = trim(text);
-  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
-  T v{};
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec == std::errc::result_out_of_range) bad_value(text, dt, where, "out of range");
-  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) bad_value(text, dt, where, "not an integer");
-  return v;
-}
-
-double parse_double(std::string_view text, const DType& dt, std::string_view where) {
-  std::string_view s = trim(text);
-  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
-  double v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec == std::errc::result_out_of_range) {
-    // Python's float() reads overflow as inf and underflow as 0.
-    std::string tmp(s);
-    v = std::strtod(tmp.c_str(), nullptr);
-  } else if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) {
-    bad_value(text, dt, where, "not a number");
-  }
-  return v;
-}
-
-}  // namespace
-
-int64_t parse_time(std::string_view text, const DType& dt, std::string_view where) {
-  std::string_view s = trim(text);
-  if (s == "NaT" || s == "nat") return std::numeric_limits<int64_t>::min();
-  Instant t;
-  std::string why;
-  if (!parse_instant(s, t, why)) bad_value(text, dt, where, why);
-  bool exact;
-  int64_t ticks = to_ticks(t, dt, exact);
-  if (!exact) bad_value(text, dt, where, "finer than the column's unit");
-  return ticks;
-}
-
-Value parse_value(std::string_view text, const DType& dt, std::string_view where) {
-  switch (dt.kind) {
-    case Kind::Time: return parse_time(text, dt, where);
-    case Kind::Float: {
-      double v = parse_double(text, dt, where);
-      return dt.size == 4 ? double(float(v)) : v;
-    }
-    case Kind::Int:
-      switch (dt.size) {
-        case 1: return int64_t(parse_integer<int8_t>(text, dt, where));
-        case 2: return int64_t(parse_integer<int16_t>(text, dt, where));
-        case 4: return int64_t(parse_integer<int32_t>(text, dt, where));
-        default: return parse_integer<int64_t>(text, dt, where);
-      }
-    case Kind::UInt:
-      switch (dt.size) {
-        case 1: return uint64_t(parse_integer<uint8_t>(text, dt, where));
-        case 2: return uint64_t(parse_integer<uint16_t>(text, dt, where));
-        case 4: return uint64_t(parse_integer<uint32_t>(text, dt, where));
-        default: return parse_integer<uint64_t>(text, dt, where);
-      }
-    case Kind::Bool: {
-      auto s = trim(text);
-      if (s == "True" || s == "true" || s == "1" || s == "TRUE") return int64_t(1);
-      if (s == "False" || s == "false" || s == "0" || s == "FALSE") return int64_t(0);
-      bad_value(text, dt, where, "expected True or False");
-    }
-    case Kind::Str:
-      if (text.find('\0') != std::string_view::npos) bad_value("...", dt, where, "NUL characters cannot be stored");
-      return std::string(text);
-    case Kind::Object: bad_value(text, dt, where, "object columns take no text");
-  }
-  bad_value(text, dt, where);
-}
-
-Value parse_bound(std::string_view text, const DType& dt, bool lower, bool& inclusive) {
-  inclusive = false;
-  if (dt.kind != Kind::Time) return parse_value(text, dt, "bound");
-  std::string_view s = trim(text);
-  Instant t;
-  std::string why;
-  if (!parse_instant(s, t, why)) bad_value(text, dt, "bound", why);
-  bool exact;
-  int64_t ticks = to_ticks(t, dt, exact);
-  if (!exact) {
-    inclusive = true;
-    if (lower) ++ticks;  // to_ticks floors
-  }
-  return ticks;
-}
-
-Column parse_column(const ColumnDef& def, const std::vector<std::string>& texts, size_t first_row) {
-  const DType& dt = def.dtype;
-  size_t n = texts.size();
-  auto where = [&](size_t i) { return "row " + std::to_string(first_row + i) + ", column '" + def.name + "'"; };
-  if (dt.kind == Kind::Str) {
-    for (size_t i = 0; i < n; ++i)
-      if (texts[i].find('\0') != std::string::npos) bad_value("...", dt, where(i), "NUL characters cannot be stored");
-    return Column::strings(texts);
-  }
-  if (dt.kind == Kind::Object) throw InvalidInput("column '" + def.name + "': object columns cannot be read from text");
-  auto buf = std::make_shared<Buffer>(n * dt.size);
-  visit_fixed(dt, [&](auto t) {
-    using T = decltype(t);
-    T* out = reinterpret_cast<T*>(buf->bytes.get());
-    for (size_t i = 0; i < n; ++i) {
-      if (dt.kind == Kind::Float) {
-        out[i] = T(parse_double(texts[i], dt, where(i)));
-      } else {
-        Value v = parse_value(texts[i], dt, where(i));
-        if (auto* x = std::get_if<int64_t>(&v)) out[i] = T(*x);
-        else if (auto* u = std::get_if<uint64_t>(&v)) out[i] = T(*u);
-      }
-    }
-  });
-  return Column(dt, std::move(buf), n);
-}
-
-std::string format_time(int64_t ticks, const DType& dt) {
-  if (ticks == std::numeric_limits<int64_t>::min()) return "NaT";
-  int64_t secs, sub = 0;
-  int sub_digits = 0;
-  if (int64_t spt = dt.seconds_per_tick(); spt > 0) {
-    secs = ticks * spt;
-  } else {
-    int64_t tps = dt.ticks_per_second();
-    secs = floor_div(ticks, tps);
-    sub = ticks - secs * tps;
-    sub_digits = dt.unit == TimeUnit::ms ? 3 : dt.unit == TimeUnit::us ? 6 : 9;
-  }
-  int64_t days = floor_div(secs, 86400);
-  int64_t rem = secs - days * 86400;
-  date::year_month_day ymd{date::sys_days{date::days{days}}};
-  char buf[64];
-  int y = int(ymd.year());
-  int n = std::snprintf(buf, sizeof buf, y >= 0 && y <= 9999 ? "%04d-%02u-%02u" : "%d-%02u-%02u", y,
-                        unsigned(ymd.month()), unsigned(ymd.day()));
-  std::string out(buf, n);
-  switch (dt.unit) {
-    case TimeUnit::W:
-    case TimeUnit::D: return out;
-    case TimeUnit::h: std::snprintf(buf, sizeof buf, "T%02d", int(rem / 3600)); return out + buf;
-    case TimeUnit::m:
-      std::snprintf(buf, sizeof buf, "T%02d:%02d", int(rem / 3600), int(rem / 60 % 60));
-      return out + buf;
-    default: break;
-  }
-  std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", int(rem / 3600), int(rem / 60 % 60), int(rem % 60));
-  out += buf;
-  if (sub_digits) {
-    std::snprintf(buf, sizeof buf, ".%0*lld", sub_digits, (long long)sub);
-    out += buf;
-  }
-  return out;
-}
-
-namespace {
-
 std::string describe(const Column& c, size_t i) {
   const DType& dt = c.dtype();
   if (dt.kind == Kind::Str) return c.str(i);
@@ -343,10 +76,32 @@ std::string describe(const Column& c, size_t i) {
   return "?";
 }
 
-// Converts a typed column to the schema's type where numpy would, exactly.
+[[noreturn]] void bad_cast(const ColumnDef& def, const Column& col, size_t i, const std::string& why) {
+  throw InvalidInput("row " + std::to_string(i + 1) + ", column '" + def.name + "': " + describe(col, i) + " " + why);
+}
+
+// A whole double within the range of integer type T.
+template <class T>
+bool double_fits(double d) {
+  constexpr int bits = std::numeric_limits<T>::digits;  // value bits (63 for int64)
+  const double top = std::ldexp(1.0, bits);
+  if (std::is_signed_v<T>) return d >= -top && d < top;
+  return d >= 0 && d < top;
+}
+
+// Converts a typed column to the schema's type where numpy would, checking every value
+// fits: a value the type cannot hold is an error, never a wrapped one.
 Column cast_column(const ColumnDef& def, const Column& col) {
   const DType& from = col.dtype();
   const DType& to = def.dtype;
+  if (from.kind == Kind::Str && to.kind == Kind::Str) {
+    for (size_t i = 0; i < col.size(); ++i) {
+      if (size_t at = utf8_error(col.str(i)); at != std::string::npos)
+        bad_cast(def, col, i, "is not valid UTF-8 (at byte " + std::to_string(at + 1) + ")");
+      if (col.str(i).find('\0') != std::string::npos) bad_cast(def, col, i, "holds a NUL character");
+    }
+    return col;
+  }
   if (from == to) return col;
   if (from.kind == Kind::Str) {
     std::vector<std::string> texts;
@@ -354,11 +109,14 @@ Column cast_column(const ColumnDef& def, const Column& col) {
     for (size_t i = 0; i < col.size(); ++i) texts.push_back(col.str(i));
     return parse_column(def, texts);
   }
-  if (!from.fixed_width() || !to.fixed_width()) {
+  bool time_mix = (from.kind == Kind::Time) != (to.kind == Kind::Time) &&
+                  (from.kind == Kind::Float || to.kind == Kind::Float || from.kind == Kind::Bool || to.kind == Kind::Bool);
+  if (!from.fixed_width() || !to.fixed_width() || time_mix) {
     throw InvalidInput("column '" + def.name + "': cannot store " + from.name() + " values in a " + to.name() + " column");
   }
   size_t n = col.size();
   auto buf = std::make_shared<Buffer>(n * to.size);
+  const std::string range = "is out of range for " + to.name();
   visit_fixed(to, [&](auto t) {
     using T = decltype(t);
     T* out = reinterpret_cast<T*>(buf->bytes.get());
@@ -366,36 +124,44 @@ Column cast_column(const ColumnDef& def, const Column& col) {
       Value v = col.value(i);
       if (from.kind == Kind::Time && to.kind == Kind::Time) {
         int64_t x = std::get<int64_t>(v);
-        if (x == std::numeric_limits<int64_t>::min()) {
+        if (x == kNaT) {
           out[i] = T(x);
           continue;
         }
-        // Through nanoseconds would overflow for far dates: go through seconds.
-        Instant inst;
-        if (from.seconds_per_tick() > 0) inst = {x * from.seconds_per_tick(), 0};
-        else {
-          int64_t tps = from.ticks_per_second();
-          int64_t s = floor_div(x, tps);
-          inst = {s, (x - s * tps) * (1000000000 / tps)};
-        }
-        bool exact;
-        out[i] = T(to_ticks(inst, to, exact));
-        if (!exact) {
-          throw InvalidInput("row " + std::to_string(i + 1) + ", column '" + def.name + "': " + describe(col, i) +
-                             " is finer than the column's unit");
-        }
+        auto inst = ticks_to_instant(x, from);
+        bool exact = true;
+        auto ticks = inst ? instant_to_ticks(*inst, to, exact) : std::nullopt;
+        if (!ticks) bad_cast(def, col, i, "is outside the range of " + to.name());
+        if (!exact) bad_cast(def, col, i, "is finer than the column's unit");
+        out[i] = T(*ticks);
         continue;
       }
-      if (auto* d = std::get_if<double>(&v)) {
-        if (to.kind != Kind::Float && (std::isnan(*d) || *d != std::floor(*d))) {
-          throw InvalidInput("row " + std::to_string(i + 1) + ", column '" + def.name + "': " + describe(col, i) +
-                             " is not a whole number for a " + to.name() + " column");
+      if (to.kind == Kind::Bool) {
+        bool one = false, zero = false;
+        if (auto* d = std::get_if<double>(&v)) one = *d == 1, zero = *d == 0;
+        else if (auto* x = std::get_if<int64_t>(&v)) one = *x == 1, zero = *x == 0;
+        else if (auto* u = std::get_if<uint64_t>(&v)) one = *u == 1, zero = *u == 0;
+        if (!one && !zero) bad_cast(def, col, i, range + " (0 or 1)");
+        out[i] = T(one);
+      } else if (to.kind == Kind::Float) {
+        double d = 0;
+        if (auto* f = std::get_if<double>(&v)) d = *f;
+        else if (auto* x = std::get_if<int64_t>(&v)) d = double(*x);
+        else if (auto* u = std::get_if<uint64_t>(&v)) d = double(*u);
+        out[i] = to.size == 4 ? T(to_float32(d)) : T(d);
+      } else if constexpr (std::is_integral_v<T>) {
+        if (auto* d = std::get_if<double>(&v)) {
+          if (std::isnan(*d) || std::isinf(*d) || *d != std::floor(*d))
+            bad_cast(def, col, i, "is not a whole number for a " + to.name() + " column");
+          if (!double_fits<T>(*d)) bad_cast(def, col, i, range);
+          out[i] = T(*d);
+        } else if (auto* x = std::get_if<int64_t>(&v)) {
+          if (!std::in_range<T>(*x)) bad_cast(def, col, i, range);
+          out[i] = T(*x);
+        } else if (auto* u = std::get_if<uint64_t>(&v)) {
+          if (!std::in_range<T>(*u)) bad_cast(def, col, i, range);
+          out[i] = T(*u);
         }
-        out[i] = T(*d);
-      } else if (auto* x = std::get_if<int64_t>(&v)) {
-        out[i] = T(*x);
-      } else if (auto* u = std::get_if<uint64_t>(&v)) {
-        out[i] = T(*u);
       }
     }
   });
@@ -423,6 +189,25 @@ Frame conform(const Schema& schema, const Frame& input) {
   return Frame(schema.names(), std::move(cols));
 }
 
+void check_index_values(const Schema& schema, const Frame& frame, std::string_view context) {
+  for (auto k : schema.index()) {
+    const Column& c = frame.columns()[k];
+    const DType& dt = c.dtype();
+    auto fail = [&](size_t i, const char* what) {
+      throw InvalidInput(std::string(context) + ": row " + std::to_string(i + 1) + ", column '" + schema[k].name +
+                         "': " + what + " is never an index value");
+    };
+    if (dt.kind == Kind::Time) {
+      auto v = c.values<int64_t>();
+      for (size_t i = 0; i < v.size(); ++i)
+        if (v[i] == kNaT) fail(i, "NaT");
+    } else if (dt.kind == Kind::Float) {
+      for (size_t i = 0; i < c.size(); ++i)
+        if (std::isnan(std::get<double>(c.value(i)))) fail(i, "NaN");
+    }
+  }
+}
+
 Tuple index_tuple(const Schema& schema, const Frame& frame, size_t row) {
   Tuple t;
   for (auto i : schema.index()) t.push_back(frame.columns()[i].value(row));
@@ -444,6 +229,7 @@ void check_sorted(const Schema& schema, const Frame& frame, std::string_view con
     msg += "; sort the rows by index and remove duplicates before writing";
     throw InvalidInput(msg);
   };
+  check_index_values(schema, frame, context);
   if (idx.size() == 1) {
     const Column& c = frame.columns()[idx[0]];
     const DType& dt = c.dtype();
@@ -452,15 +238,6 @@ void check_sorted(const Schema& schema, const Frame& frame, std::string_view con
       for (size_t i = 1; i < n; ++i)
         if (v[i] <= v[i - 1] && !(allow_duplicates && v[i] == v[i - 1])) fail(i, v[i] == v[i - 1]);
       return;
-    }
-    if (dt.kind == Kind::Float) {
-      for (size_t i = 1; i < n; ++i) {
-        Value a = c.value(i - 1), b = c.value(i);
-        if (std::isnan(std::get<double>(a)) || std::isnan(std::get<double>(b))) {
-          throw InvalidInput(std::string(context) + ": NaN at row " + std::to_string(std::isnan(std::get<double>(a)) ? i : i + 1) +
-                             " of index column '" + schema[idx[0]].name + "'");
-        }
-      }
     }
   }
   for (size_t i = 1; i < n; ++i) {

@@ -1,4 +1,6 @@
 #include "lakota/model/frame.h"
+#include "lakota/model/parse.h"
+#include "lakota/model/time.h"
 
 #include <gtest/gtest.h>
 
@@ -50,10 +52,10 @@ TEST(Times, FormatAsNumpyPrints) {
 TEST(Bounds, RoundTowardsTheInsideOfTheRange) {
   DType day = DType::parse("date");
   bool inclusive = false;
-  EXPECT_EQ(std::get<int64_t>(parse_bound("2020-06-24T12:00", day, true, inclusive)), 18438);  // 06-25
+  EXPECT_EQ(std::get<int64_t>(parse_bound("2020-06-24T12:00", day, true, inclusive, "")), 18438);  // 06-25
   EXPECT_TRUE(inclusive);
-  EXPECT_EQ(std::get<int64_t>(parse_bound("2020-06-24T12:00", day, false, inclusive)), 18437);  // 06-24
-  EXPECT_EQ(std::get<int64_t>(parse_bound("2020-06-24", day, true, inclusive)), 18437);
+  EXPECT_EQ(std::get<int64_t>(parse_bound("2020-06-24T12:00", day, false, inclusive, "")), 18437);  // 06-24
+  EXPECT_EQ(std::get<int64_t>(parse_bound("2020-06-24", day, true, inclusive, "")), 18437);
   EXPECT_FALSE(inclusive);
 }
 

@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "lakota/api/repo.h"
+#include "lakota/model/parse.h"
+#include "lakota/model/time.h"
 #include "lakota/error.h"
 
 using namespace lakota;

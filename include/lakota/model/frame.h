@@ -1,6 +1,5 @@
-// Frame: named columns of equal length, and the conversion of text to typed values
-// (ISO-8601 times with or without seconds and zone, numbers) with errors that name the
-// row, the column and the value. Frames are values sharing their column buffers.
+// Frame: named columns of equal length; casting a frame to a schema and checking its
+// index. Frames are values sharing their column buffers.
 #pragma once
 
 #include <optional>
@@ -40,20 +39,9 @@ Frame conform(const Schema& schema, const Frame& input);
 // Index check: strictly increasing (lexicographically over index columns). Throws
 // InvalidInput naming the first offending row and its values; `context` names the series.
 void check_sorted(const Schema& schema, const Frame& frame, std::string_view context, bool allow_duplicates = false);
+// Index values that are never allowed (NaN in a float index, NaT in a time index).
+void check_index_values(const Schema& schema, const Frame& frame, std::string_view context);
 // Index tuple of a row.
 Tuple index_tuple(const Schema& schema, const Frame& frame, size_t row);
-
-// Text to values. Errors name `where` (such as "row 3, column 'value'").
-int64_t parse_time(std::string_view text, const DType& dt, std::string_view where);
-Value parse_value(std::string_view text, const DType& dt, std::string_view where);
-// A query bound on a column; a time finer than the column's unit is rounded towards the
-// inside of the range (a date column compared with 2020-06-24T12:00 as a lower bound
-// starts on 2020-06-25), and `inclusive` is set when that happened.
-Value parse_bound(std::string_view text, const DType& dt, bool lower, bool& inclusive);
-// Builds a column from texts (one per row); rows count from `first_row` in messages.
-Column parse_column(const ColumnDef& def, const std::vector<std::string>& texts, size_t first_row = 1);
-
-// Value to text, as the reference prints it (numpy's str of a scalar).
-std::string format_time(int64_t ticks, const DType& dt);
 
 }  // namespace lakota
