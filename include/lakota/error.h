@@ -2,7 +2,8 @@
 //
 // Every failure is an exception of this small hierarchy. Each message names the object
 // concerned (file, collection, series, column, row, value) and, where it helps, what to
-// do. Front ends map the kind to an exit code (CLI) or an exception class (Python).
+// do. An error carries its kind; front ends map the kind to what their users see (an exit
+// code in the command line, an exception class in Python, a status in the server).
 // Exceptions carry only strings: safe to copy and to pass between threads.
 #pragma once
 
@@ -11,45 +12,59 @@
 
 namespace lakota {
 
+enum class ErrorKind {
+  Internal,      // a bug or a resource failure of the engine itself
+  InvalidInput,  // bad input from a caller
+  NotFound,      // a collection, series, file or revision that does not exist
+  CorruptData,   // stored data that does not decode or does not match its checksum
+  Conflict,      // a concurrent change that prevents the operation
+  Storage,       // the storage backend failed (I/O error, permission, full disk, network)
+};
+
+// A message safe to print on a terminal: control bytes (NUL included), DEL and bytes that
+// are not UTF-8 become \xNN, so that a message is one whole line whatever the input held.
+std::string escape_message(const std::string& text);
+
 class Error : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
-  virtual int exit_code() const { return 1; }
+  explicit Error(const std::string& message) : std::runtime_error(escape_message(message)) {}
+  explicit Error(const char* message) : Error(std::string(message)) {}
+  virtual ErrorKind kind() const { return ErrorKind::Internal; }
 };
 
 // Bad input from a caller: a value that does not parse, an unsorted index, a bad schema.
 class InvalidInput : public Error {
  public:
   using Error::Error;
-  int exit_code() const override { return 2; }
+  ErrorKind kind() const override { return ErrorKind::InvalidInput; }
 };
 
 // A collection, series, file or revision that does not exist.
 class NotFound : public Error {
  public:
   using Error::Error;
-  int exit_code() const override { return 3; }
+  ErrorKind kind() const override { return ErrorKind::NotFound; }
 };
 
 // Stored data that does not decode or does not match its checksum.
 class CorruptData : public Error {
  public:
   using Error::Error;
-  int exit_code() const override { return 4; }
+  ErrorKind kind() const override { return ErrorKind::CorruptData; }
 };
 
 // A concurrent change that prevents the operation (an existing name, diverged heads).
 class Conflict : public Error {
  public:
   using Error::Error;
-  int exit_code() const override { return 5; }
+  ErrorKind kind() const override { return ErrorKind::Conflict; }
 };
 
 // The storage backend failed (I/O error, permission, full disk, network).
 class StorageError : public Error {
  public:
   using Error::Error;
-  int exit_code() const override { return 6; }
+  ErrorKind kind() const override { return ErrorKind::Storage; }
 };
 
 }  // namespace lakota

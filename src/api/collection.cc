@@ -12,6 +12,10 @@ Changelog Collection::changelog() const { return state_->changelog; }
 
 Series Collection::series(const std::string& label) const { return Series(state_, label); }
 
+Series Collection::series_by_prefix(const std::string& prefix) const {
+  return Series(state_, resolve_prefix(prefix, ls(), "series", label() + "/"));
+}
+
 std::vector<std::string> Collection::ls(std::optional<int64_t> before_ms) const {
   auto leaf = state_->leaf(before_ms);
   if (!leaf) return {};

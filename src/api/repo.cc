@@ -93,6 +93,11 @@ Collection Repo::collection(const std::string& label) const {
   return *c;
 }
 
+Collection Repo::collection_by_prefix(const std::string& prefix) const {
+  if (auto c = find(prefix)) return *c;
+  return collection(resolve_prefix(prefix, ls(), "collection", ""));
+}
+
 Collection Repo::create_collection(const Schema& schema, const std::string& label, bool exist_ok) {
   return create_collections(schema, {label}, exist_ok).at(0);
 }

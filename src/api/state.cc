@@ -311,6 +311,23 @@ bool CollectionState::commit_rows(const std::vector<std::pair<CommitRow, Embedde
   });
 }
 
+std::string resolve_prefix(const std::string& prefix, const std::vector<std::string>& names, const std::string& what,
+                           const std::string& owner) {
+  std::vector<std::string> hits;
+  for (const auto& n : names) {
+    if (n == prefix) return n;
+    if (n.compare(0, prefix.size(), prefix) == 0) hits.push_back(n);
+  }
+  if (hits.size() == 1) return hits[0];
+  if (hits.empty()) {
+    throw NotFound(what + " '" + owner + prefix + "' not found" + (names.empty() ? " (there is none)" : ""));
+  }
+  std::string list;
+  for (size_t i = 0; i < hits.size() && i < 10; ++i) list += (i ? ", " : "") + hits[i];
+  if (hits.size() > 10) list += ", ... (" + std::to_string(hits.size()) + " in all)";
+  throw InvalidInput(what + " name '" + owner + prefix + "' is ambiguous (it could be " + list + ")");
+}
+
 Frame sort_frame(const Schema& schema, const Frame& frame, bool dedupe) {
   size_t n = frame.size();
   std::vector<size_t> order(n);

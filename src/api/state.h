@@ -66,6 +66,13 @@ struct CollectionState {
   mutable std::optional<Commit> cached_commit_;
 };
 
+// The name among `names` that `prefix` designates: itself, else the only name that starts
+// with it. NotFound when none does, InvalidInput ("ambiguous") listing the candidates when
+// several do. `what` names the kind ("collection", "series"), `owner` prefixes the name in
+// messages ("temp/" for a series of temp).
+std::string resolve_prefix(const std::string& prefix, const std::vector<std::string>& names, const std::string& what,
+                           const std::string& owner);
+
 // The frame a series write stores: conformed to the schema and checked.
 Frame prepare_frame(const Schema& schema, const Frame& frame, const std::string& context);
 // Rows ordered by index (stable), keeping the first of equal keys when `dedupe`.

@@ -1,6 +1,7 @@
 // The `lakota` command line: parses arguments and text, calls the engine, formats output.
 // Sub-commands, options and output follow the reference CLI (lakota 0.7.1, CLI.md).
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -9,11 +10,12 @@
 #include <iostream>
 
 #include "cli/output.h"
-#include "cli/text.h"
 #include "lakota/api/repo.h"
 #include "lakota/error.h"
 #include "lakota/model/parse.h"
 #include "lakota/model/time.h"
+#include "lakota/text/csv_frame.h"
+#include "lakota/text/table.h"
 
 namespace lakota::cli {
 namespace {
@@ -26,7 +28,10 @@ struct Globals {
 };
 
 std::string default_repo() {
-  if (const char* env = std::getenv("LAKOTA_REPO"); env && *env) return env;
+  if (const char* env = std::getenv("LAKOTA_REPO")) {
+    if (!*env) throw InvalidInput("LAKOTA_REPO is set but empty (unset it to use .lakota, or name a repository)");
+    return env;
+  }
   return "file:///.lakota";
 }
 
@@ -40,24 +45,7 @@ Repo open_repo(const Globals& g) {
   return Repo(pod);
 }
 
-// Exact name, else the only name that starts with `prefix` (as the reference does).
-std::optional<std::string> resolve(const std::string& prefix, const std::vector<std::string>& names) {
-  std::vector<std::string> hits;
-  for (const auto& n : names) {
-    if (n == prefix) return n;
-    if (n.compare(0, prefix.size(), prefix) == 0) hits.push_back(n);
-  }
-  if (hits.size() == 1) return hits[0];
-  return std::nullopt;
-}
-
-Collection get_collection(const Repo& repo, const std::string& label) {
-  if (auto c = repo.find(label)) return *c;
-  auto names = repo.ls();
-  if (auto hit = resolve(label, names)) return repo.collection(*hit);
-  throw NotFound("collection '" + label + "' not found" +
-                 (names.empty() ? std::string(" (the repository has none)") : ""));
-}
+Collection get_collection(const Repo& repo, const std::string& label) { return repo.collection_by_prefix(label); }
 
 std::pair<std::string, std::string> split_label(const std::string& label) {
   auto slash = label.find('/');
@@ -71,9 +59,7 @@ Series get_series(const Repo& repo, const std::string& label, bool auto_create =
   auto [c_label, s_label] = split_label(label);
   Collection clct = get_collection(repo, c_label);
   if (auto_create) return clct.series(s_label);
-  auto names = clct.ls();
-  if (auto hit = resolve(s_label, names)) return clct.series(*hit);
-  throw NotFound("series '" + label + "' not found");
+  return clct.series_by_prefix(s_label);
 }
 
 // The reference's pretty_nb: three significant digits and an SI prefix (12.30m).
@@ -119,7 +105,7 @@ int cmd_read(const Globals& g, const std::string& label, const std::vector<std::
   if (before) q.before_ms = parse_local_time_ms(*before, "--before");
   std::vector<std::string> names = columns.empty() ? schema.names() : columns;
   Output out;
-  TableWriter writer(out, names, g.pretty);
+  text::TableWriter writer(out.buffer(), names, g.pretty, [&] { return out.drain(); });
   if (paginate) {
     if (*paginate <= 0) throw InvalidInput("--paginate must be above 0");
     series.paginate(size_t(*paginate), q, [&](const Frame& f) {
@@ -133,6 +119,7 @@ int cmd_read(const Globals& g, const std::string& label, const std::vector<std::
     writer.frame(series.read(q));
   }
   writer.finish();
+  out.flush();
   return 0;
 }
 
@@ -147,6 +134,7 @@ int cmd_len(const Globals& g, const std::string& label) {
   }
   Output out;
   out.line(std::to_string(total));
+  out.flush();
   return 0;
 }
 
@@ -164,7 +152,8 @@ int cmd_ls(const Globals& g, const std::optional<std::string>& label) {
   Output out;
   std::vector<std::vector<std::string>> rows;
   for (auto& n : names) rows.push_back({n});
-  print_rows(out, {header}, rows, g.pretty);
+  text::format_rows(out.buffer(), {header}, rows, g.pretty);
+  out.flush();
   return 0;
 }
 
@@ -210,7 +199,7 @@ int cmd_rev(const Globals& g, const std::optional<std::string>& label, int exten
         std::string s;
         for (size_t k = 0; k < t.size(); ++k) {
           if (k) s += " / ";
-          s += format_value(schema[schema.index()[k]].dtype, t[k]);
+          s += text::format_value(schema[schema.index()[k]].dtype, t[k]);
         }
         return s;
       };
@@ -223,9 +212,10 @@ int cmd_rev(const Globals& g, const std::optional<std::string>& label, int exten
       }
       rows.push_back(std::move(row));
     }
-    print_rows(out, headers, rows, true);
+    text::format_rows(out.buffer(), headers, rows, true);
     out.text("\n");
   }
+  out.flush();
   return 0;
 }
 
@@ -240,6 +230,7 @@ int cmd_create(const Globals& g, const std::string& label, const std::vector<std
     defs.emplace_back(c.substr(b, sp - b), c.substr(sp + 1));
   }
   Schema schema = Schema::parse(defs);
+  text::check_text_schema(schema);
   Repo repo = open_repo(g);
   repo.create_collection(schema, label);
   return 0;
@@ -248,57 +239,10 @@ int cmd_create(const Globals& g, const std::string& label, const std::vector<std
 int cmd_write(const Globals& g, const std::string& label) {
   Repo repo = open_repo(g);
   Series series = get_series(repo, label, true);
-  const Schema& schema = series.schema();
-  CsvReader csv(std::cin);
-  // The reader's errors ("line N: ...") are errors in the user's input.
-  auto next = [&](CsvRecord& rec) {
-    try {
-      return csv.next(rec);
-    } catch (const std::runtime_error& e) {
-      throw InvalidInput(std::string("stdin, ") + e.what());
-    }
-  };
-  CsvRecord header;
-  if (!next(header)) throw InvalidInput("stdin: no CSV header (expected the columns " + [&] {
-    std::string s;
-    for (auto& n : schema.names()) s += (s.empty() ? "" : ",") + n;
-    return s;
-  }() + ")");
-  std::vector<std::string> names = header.fields;
-  std::set<std::string> seen;
-  for (const auto& n : names) {
-    if (!schema.find(n)) {
-      std::string cols;
-      for (auto& s : schema.names()) cols += (cols.empty() ? "" : ", ") + s;
-      throw InvalidInput("stdin, line " + std::to_string(header.line) + ": column '" + n +
-                         "' is not in the schema of '" + label + "' (" + cols + ")");
-    }
-    if (!seen.insert(n).second) throw InvalidInput("stdin, line " + std::to_string(header.line) + ": column '" + n + "' appears twice");
-  }
-  for (const auto& n : schema.names())
-    if (!seen.count(n)) throw InvalidInput("stdin, line " + std::to_string(header.line) + ": missing column '" + n + "'");
-  std::vector<std::vector<std::string>> texts(names.size());
-  CsvRecord rec;
-  std::vector<size_t> lines;
-  while (next(rec)) {
-    if (rec.fields.size() != names.size()) {
-      throw InvalidInput("stdin, line " + std::to_string(rec.line) + ": " + std::to_string(rec.fields.size()) +
-                         " fields, the header has " + std::to_string(names.size()));
-    }
-    for (size_t k = 0; k < names.size(); ++k) texts[k].push_back(std::move(rec.fields[k]));
-    lines.push_back(rec.line);
-  }
-  if (lines.empty()) return 0;  // nothing to write
-  std::vector<Column> cols;
-  for (size_t k = 0; k < names.size(); ++k) {
-    try {
-      cols.push_back(parse_column(schema[schema.position(names[k])], texts[k]));
-    } catch (const InvalidInput& e) {
-      throw InvalidInput(std::string("stdin: ") + e.what());
-    }
-  }
+  Frame frame = text::read_csv_frame(std::cin, series.schema(), "stdin");
+  if (frame.empty()) return 0;  // nothing to write
   try {
-    series.write(Frame(names, std::move(cols)));
+    series.write(frame);
   } catch (const InvalidInput& e) {
     throw InvalidInput(std::string("stdin: ") + e.what());
   }
@@ -320,6 +264,51 @@ int cmd_delete(const Globals& g, const std::string& label) {
     repo.delete_collections({label});
   }
   return 0;
+}
+
+// Exit codes, by kind of error (README, "Errors and exit codes").
+int exit_code(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::InvalidInput: return 2;
+    case ErrorKind::NotFound: return 3;
+    case ErrorKind::CorruptData: return 4;
+    case ErrorKind::Conflict: return 5;
+    case ErrorKind::Storage: return 6;
+    case ErrorKind::Internal: return 1;
+  }
+  return 1;
+}
+
+// One line on stderr, control bytes escaped, after whatever stdout still holds.
+void print_error(const std::string& message) {
+  std::fflush(stdout);
+  std::string line = "lakota: error: " + escape_message(message) + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+const char* const kCommands[] = {"read", "len", "length", "rev", "ls", "create", "write", "delete", "del", "version", "help"};
+// The reference's commands that this version does not have yet.
+const char* const kLaterCommands[] = {"gc", "merge", "push", "pull", "defrag", "squash", "trim", "export", "import", "serve"};
+
+// The first word that is not a global option must be a command: say so in one line when
+// it is not, instead of leaving a script to believe an unknown command worked.
+void check_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "-r" || a == "--repo") {
+      ++i;
+      continue;
+    }
+    if (a == "--") return;
+    if (!a.empty() && a[0] == '-') continue;
+    for (const char* c : kCommands)
+      if (a == c) return;
+    for (const char* c : kLaterCommands)
+      if (a == c) throw InvalidInput("command '" + std::string(a) + "' is not available in this version");
+    std::string names;
+    for (const char* c : kCommands) names += (names.empty() ? "" : ", ") + std::string(c);
+    throw InvalidInput("unknown command '" + std::string(a) + "' (commands: " + names + ")");
+  }
 }
 
 const char* kDocs[][2] = {
@@ -413,6 +402,7 @@ int run(int argc, char** argv) {
   version->callback([&] {
     Output out;
     out.line(g.verbose ? "0.7.1 (lakota-cpp " LAKOTA_VERSION ")" : "0.7.1");
+    out.flush();
   });
 
   auto* help = app.add_subcommand("help", "Show the help of a sub-command");
@@ -438,6 +428,7 @@ int run(int argc, char** argv) {
 
   try {
     auto t0 = std::chrono::steady_clock::now();
+    check_command(argc, argv);
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) std::cout << app.help();
     if (g.timing && !app.get_subcommands().empty()) {
@@ -450,16 +441,25 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, like every other error (usage errors exit with 2, as argparse does).
-    std::fprintf(stderr, "lakota: error: %s (see lakota --help)\n", e.what());
+    print_error(std::string(e.what()) + " (see lakota --help)");
     return 2;
   } catch (const Error& e) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "lakota: error: %s\n", e.what());
-    return e.exit_code();
-  } catch (const std::exception& e) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "lakota: error: %s\n", e.what());
+    print_error(e.what());
+    return exit_code(e.kind());
+  } catch (const std::bad_alloc&) {
+    print_error("out of memory");
     return 1;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return 1;
+  }
+  // Help and usage text went through std::cout: a failure to write it is an error too.
+  std::cout.flush();
+  if (!std::cout || std::fflush(stdout) != 0) {
+    if (errno != EPIPE) {
+      print_error("cannot write to standard output");
+      return exit_code(ErrorKind::Storage);
+    }
   }
   return rc;
 }

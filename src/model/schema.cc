@@ -71,7 +71,10 @@ ColumnDef ColumnDef::parse(const std::string& name, const std::string& definitio
   for (size_t i = 1; i < tokens.size(); ++i) {
     const auto& t = tokens[i];
     if (t == "|") in_codecs = true;
-    else if (t == "*") col.idx = true;
+    else if (t == "*") {
+      if (col.idx || in_codecs) throw InvalidInput("column '" + name + "': misplaced '*' in definition '" + definition + "'");
+      col.idx = true;
+    }
     else if (in_codecs) col.codecs.push_back(t);
     else throw InvalidInput("column '" + name + "': unexpected '" + t + "' in definition '" + definition + "'");
   }

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
     }
   } catch (const Error& e) {
     std::cerr << "lakota_scenario: " << e.what() << "\n";
-    return e.exit_code();
+    return 1 + int(e.kind());
   }
   return 0;
 }

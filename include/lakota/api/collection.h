@@ -47,6 +47,9 @@ class Collection {
   Changelog changelog() const;
 
   Series series(const std::string& label) const;
+  // An existing series named `prefix`, else the only one whose name starts with it.
+  // NotFound when none does; InvalidInput ("ambiguous", with the candidates) when several do.
+  Series series_by_prefix(const std::string& prefix) const;
   // Labels of the series, sorted.
   std::vector<std::string> ls(std::optional<int64_t> before_ms = {}) const;
   void delete_series(const std::set<std::string>& labels);

@@ -40,6 +40,10 @@ class Repo {
   std::optional<Collection> find(const std::string& label) const;
   // Throws NotFound naming the label.
   Collection collection(const std::string& label) const;
+  // The collection named `prefix`, else the only one whose name starts with it (as the
+  // command line lets users shorten names). NotFound when none does; InvalidInput saying
+  // "ambiguous" and listing the candidates when several do.
+  Collection collection_by_prefix(const std::string& prefix) const;
   // Removes collections and their folders. Unknown labels are ignored.
   void delete_collections(const std::vector<std::string>& labels);
   void rename_collection(const std::string& from, const std::string& to);

@@ -1,7 +1,7 @@
 // Tests of the command line's text module. Every expected string was produced by the reference
 // environment (Python 3.11, numpy 1.26, tabulate 0.10): repr(float), str(numpy.float32(x)),
 // format(x, "g"), csv.reader / csv.writer, and print(tabulate(rows, headers=headers)).
-#include "cli/text.h"
+#include "lakota/text/text.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace lakota::cli {
+namespace lakota::text {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
@@ -345,4 +345,4 @@ TEST(TextWidth, CountsCodePointsWithoutAnsi) {
 }
 
 }  // namespace
-}  // namespace lakota::cli
+}  // namespace lakota::text

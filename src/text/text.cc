@@ -2,7 +2,7 @@
 // and tabulate's "simple" tables. The rules replicated here were read from CPython (float repr,
 // _csv.c), numpy (scalar str) and tabulate 0.10 (tabulate/__init__.py), and checked against them.
 // All functions are pure and thread-safe.
-#include "cli/text.h"
+#include "lakota/text/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -11,7 +11,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace lakota::cli {
+namespace lakota::text {
 
 // ---------------------------------------------------------------------------------------------
 // Floats
@@ -735,4 +735,4 @@ std::string tabulate_simple(const std::vector<std::string>& headers, const std::
   return join(lines, "\n");
 }
 
-}  // namespace lakota::cli
+}  // namespace lakota::text

@@ -1,5 +1,5 @@
-// Text handling of the command line, kept free of the rest of the project so that it can be
-// checked against the reference (Python lakota) byte for byte:
+// Text that every front end (command line, Python, server) reads and prints, kept free of the
+// engine so that it can be checked against the reference (Python lakota) byte for byte:
 //  - floats printed as Python's repr(), numpy's str(float32) and format(v, "g") print them;
 //  - a streaming CSV reader and a CSV writer that behave like Python's csv module;
 //  - tables in the "simple" format of the Python `tabulate` library (what `lakota -P` prints).
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace lakota::cli {
+namespace lakota::text {
 
 // Python's repr() of a float64: the shortest digits that read back as the same double; fixed
 // notation when the decimal exponent is in [-4, 16), scientific otherwise ("1e-05", "1e+16",
@@ -98,4 +98,4 @@ size_t text_width(std::string_view s);
 std::string tabulate_simple(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows,
                             const std::vector<bool>& numeric);
 
-}  // namespace lakota::cli
+}  // namespace lakota::text
