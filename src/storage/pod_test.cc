@@ -112,6 +112,42 @@ TEST(FilePod, LeavesNoTemporaryFiles) {
   EXPECT_FALSE(fs::exists(dir.path / ".lakota-tmp"));
 }
 
+// Overwrites go through the shared temporary folder, which the last writer removes: a
+// writer must never fail because another one removed it under its feet.
+TEST(FilePod, ConcurrentOverwritesNeverLoseTheTemporaryFolder) {
+  TempDir dir;
+  FilePodOptions o;
+  o.fsync = false;
+  auto pod = make_file_pod(dir.path.string(), o);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 1000; ++i) {
+        try {
+          pod->write("f/" + std::to_string(t) + "-" + std::to_string(i % 10), "data", true);
+        } catch (const Error&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_FALSE(fs::exists(dir.path / ".lakota-tmp"));
+}
+
+TEST(FilePod, CreatesAndSyncsNewFolders) {
+  TempDir dir;
+  auto pod = make_file_pod((dir.path / "new" / "repo").string());
+  EXPECT_TRUE(pod->write("aa/bb/cccc", "data"));
+  EXPECT_EQ(pod->read("aa/bb/cccc"), "data");
+  // A file in the way of a folder is a storage error naming it.
+  pod->write("x", "file");
+  EXPECT_THROW(pod->write("x/y", "data"), StorageError);
+  EXPECT_THROW(pod->ls("x"), StorageError);
+}
+
 TEST(PodUri, ParsesTheReferenceForms) {
   EXPECT_EQ(pod_from_uri("file:///rel/path")->uri(), "rel/path");
   EXPECT_EQ(pod_from_uri("file:////abs/path")->uri(), "/abs/path");
@@ -119,6 +155,7 @@ TEST(PodUri, ParsesTheReferenceForms) {
   EXPECT_EQ(pod_from_uri("memory://")->uri(), "memory://");
   EXPECT_THROW(pod_from_uri("file://host/x"), InvalidInput);
   EXPECT_THROW(pod_from_uri("ftp://x"), InvalidInput);
+  EXPECT_THROW(pod_from_uri(""), InvalidInput);
 }
 
 }  // namespace
