@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all setup build run test test-cpp test-cli bench fmt lint install sanitize clean
+.PHONY: all setup build run test test-cpp test-cli test-fuzz fuzz bench fmt lint install sanitize clean
 
 all: build
 
@@ -27,6 +27,7 @@ test: build
 	@scripts/setup.sh --with-python
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	LAKOTA_BIN=$(abspath $(BUILD)/lakota) .venv/bin/python -m pytest -q tests
+	scripts/fuzz.sh check
 
 test-cpp: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -34,6 +35,14 @@ test-cpp: build
 test-cli: build
 	@scripts/setup.sh --with-python
 	LAKOTA_BIN=$(abspath $(BUILD)/lakota) .venv/bin/python -m pytest -q tests
+
+# The fuzz targets: regression inputs, then a fixed number of runs from a fixed seed.
+test-fuzz:
+	scripts/fuzz.sh check
+
+# The fuzz targets for as long as you like: make fuzz FUZZ_SECONDS=600 (each target).
+fuzz:
+	scripts/fuzz.sh run
 
 bench: build
 	@scripts/setup.sh --with-python
@@ -50,9 +59,15 @@ lint: $(BUILD)/build.ninja
 	@command -v clang-tidy >/dev/null || (apt-get update -q && apt-get install -y -q clang-tidy)
 	clang-tidy -p $(BUILD) $$(git ls-files 'src/*.cc')
 
+# ASan and UBSan: the C++ tests, the fuzz regression inputs, and the CLI tests run with the
+# sanitized binary.
 sanitize:
 	$(MAKE) build BUILD=build-asan CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DLAKOTA_SANITIZE=ON"
-	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	cd build-asan && UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+	FUZZ_RUNS=1 scripts/fuzz.sh check
+	@scripts/setup.sh --with-python
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  LAKOTA_BIN=$(abspath build-asan/lakota) .venv/bin/python -m pytest -q tests
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

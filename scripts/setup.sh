@@ -12,6 +12,11 @@ APT_PACKAGES=(
   libgtest-dev librapidcheck-dev libbenchmark-dev
 )
 
+# The fuzz targets need clang and its libFuzzer and sanitizer runtimes.
+if [ "${1:-}" = "--with-fuzz" ]; then
+  APT_PACKAGES+=(clang libclang-rt-14-dev)
+fi
+
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

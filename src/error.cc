@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "lakota/encoding/utf8.h"
+
 namespace lakota {
 
 std::string escape_message(const std::string& text) {
@@ -27,16 +29,8 @@ std::string escape_message(const std::string& text) {
       continue;
     }
     // A whole, shortest-form UTF-8 sequence passes; anything else is escaped byte by byte.
-    size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    bool ok = len && len <= n - i;
-    uint32_t cp = len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
-    for (size_t k = 1; ok && k < len; ++k) {
-      ok = (p[i + k] & 0xc0) == 0x80;
-      cp = (cp << 6) | (p[i + k] & 0x3f);
-    }
-    if (ok && len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ok = false;
-    if (ok && len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ok = false;
-    if (!ok) {
+    size_t len = utf8_sequence(std::string_view(text).substr(i));
+    if (!len) {
       hex(c);
       ++i;
       continue;

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "lakota/encoding/utf8.h"
 #include "lakota/error.h"
 
 namespace lakota {
@@ -166,7 +167,18 @@ const msgpack_object* msg_get(const msgpack_object& map, std::string_view key) {
   return nullptr;
 }
 
-Json msg_to_json(const msgpack_object& o) {
+namespace {
+
+// A msgpack string as JSON text must be UTF-8 (msgpack-python writes nothing else).
+std::string utf8_string(const msgpack_object_str& s, std::string_view what) {
+  std::string out(s.ptr, s.size);
+  if (!utf8_valid(out)) throw CorruptData(std::string(what) + ": a string is not valid UTF-8");
+  return out;
+}
+
+}  // namespace
+
+Json msg_to_json(const msgpack_object& o, std::string_view what) {
   switch (o.type) {
     case MSGPACK_OBJECT_NIL: return nullptr;
     case MSGPACK_OBJECT_BOOLEAN: return o.via.boolean;
@@ -174,21 +186,22 @@ Json msg_to_json(const msgpack_object& o) {
     case MSGPACK_OBJECT_NEGATIVE_INTEGER: return o.via.i64;
     case MSGPACK_OBJECT_FLOAT32:
     case MSGPACK_OBJECT_FLOAT64: return o.via.f64;
-    case MSGPACK_OBJECT_STR: return std::string(o.via.str.ptr, o.via.str.size);
+    case MSGPACK_OBJECT_STR: return utf8_string(o.via.str, what);
     case MSGPACK_OBJECT_BIN:
       return Json::binary(std::vector<uint8_t>(o.via.bin.ptr, o.via.bin.ptr + o.via.bin.size));
     case MSGPACK_OBJECT_ARRAY: {
       Json out = Json::array();
-      for (uint32_t i = 0; i < o.via.array.size; ++i) out.push_back(msg_to_json(o.via.array.ptr[i]));
+      for (uint32_t i = 0; i < o.via.array.size; ++i) out.push_back(msg_to_json(o.via.array.ptr[i], what));
       return out;
     }
     case MSGPACK_OBJECT_MAP: {
       Json out = Json::object();
       for (uint32_t i = 0; i < o.via.map.size; ++i) {
         const auto& kv = o.via.map.ptr[i];
-        std::string key = kv.key.type == MSGPACK_OBJECT_STR ? std::string(kv.key.via.str.ptr, kv.key.via.str.size)
-                                                            : msg_to_json(kv.key).dump();
-        out[key] = msg_to_json(kv.val);
+        std::string key = kv.key.type == MSGPACK_OBJECT_STR
+                              ? utf8_string(kv.key.via.str, what)
+                              : msg_to_json(kv.key, what).dump(-1, ' ', false, Json::error_handler_t::replace);
+        out[key] = msg_to_json(kv.val, what);
       }
       return out;
     }
@@ -237,7 +250,7 @@ Msgpack2Array msgpack2_decode(std::string_view data, std::string_view what) {
     for (size_t i = 0; i < n; ++i) out.strings.emplace_back(arr.ptr[i].via.str.ptr, arr.ptr[i].via.str.size);
   } else {
     out.objects.reserve(n);
-    for (size_t i = 0; i < n; ++i) out.objects.push_back(msg_to_json(arr.ptr[i]));
+    for (size_t i = 0; i < n; ++i) out.objects.push_back(msg_to_json(arr.ptr[i], what));
   }
   return out;
 }

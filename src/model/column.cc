@@ -35,33 +35,6 @@ size_t utf8_length(std::string_view s) {
   return n;
 }
 
-size_t utf8_error(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size(), i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
-    else return i;
-    if (len > n - i) return i;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xc0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3f);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-      return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
 Column::Column(DType dtype) : dtype_(dtype) {
   if (dtype.kind == Kind::Str) strings_ = std::make_shared<const std::vector<std::string>>();
   else if (dtype.kind == Kind::Object) objects_ = std::make_shared<const std::vector<Json>>();

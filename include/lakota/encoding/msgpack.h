@@ -62,7 +62,8 @@ class MsgDoc {
 
 std::string_view msg_bytes(const msgpack_object& o, std::string_view what);  // str or bin
 const msgpack_object* msg_get(const msgpack_object& map, std::string_view key);
-Json msg_to_json(const msgpack_object& o);
+// Throws CorruptData naming `what` for a string that is not UTF-8.
+Json msg_to_json(const msgpack_object& o, std::string_view what);
 
 // numcodecs msgpack2 of a numpy unicode array of numpy width `width` (code points).
 std::string msgpack2_encode_strings(const std::vector<std::string>& values, size_t begin, size_t end, size_t width);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lakota/encoding/msgpack.h"
+#include "lakota/encoding/utf8.h"
 #include "lakota/model/dtype.h"
 
 namespace lakota {
@@ -37,9 +38,7 @@ struct Buffer {
 
 // Number of code points in UTF-8 text.
 size_t utf8_length(std::string_view s);
-// Position of the first byte that is not valid UTF-8 (overlong forms, surrogates and
-// code points past U+10FFFF included), or npos.
-size_t utf8_error(std::string_view s);
+
 
 class Column {
  public:
