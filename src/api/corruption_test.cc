@@ -217,6 +217,44 @@ TEST_P(CorruptionTest, AFileWhereAFolderShouldBeIsAnError) {
   EXPECT_NE(msg.find(registry), std::string::npos) << msg;
 }
 
+// A range read of a large segment fetches its header, its block table and the blocks it
+// needs, never the whole file; a file truncated under it is CorruptData.
+TEST(RangeReads, FetchOnlyTheBlocksTheyNeed) {
+  fs::path dir = fs::temp_directory_path() / ("lakota-range-read-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  std::vector<std::string> log;
+  PodPtr pod = make_logging_pod(make_file_pod(dir.string()), [&](const std::string& line) { log.push_back(line); });
+  auto s = Repo(pod).create_collection(Schema::parse({{"timestamp", "timestamp*"}, {"value", "float"}}), "big").series("s");
+  size_t n = 400000;
+  std::vector<int64_t> t(n);
+  std::vector<double> v(n);
+  uint64_t seed = 1;
+  for (size_t i = 0; i < n; ++i) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    t[i] = int64_t(i), v[i] = double(seed >> 11);
+  }
+  s.write(Frame({"timestamp", "value"}, {Column::from_vector(kTs, t), Column::from_vector(kF8, v)}));
+  log.clear();
+  Query q;
+  q.start = {int64_t(200000)};
+  q.stop = {int64_t(200010)};
+  Frame f = s.read(q);
+  ASSERT_EQ(f.size(), 10u);
+  EXPECT_EQ(f["value"].values<double>()[3], v[200003]);
+  std::string file = hashed_path(Repo(pod).collection("big").leaf_commit()->digest(0, 1));
+  size_t ranged = 0;
+  for (const auto& line : log) {
+    if (line.find(file) == std::string::npos) continue;
+    EXPECT_NE(line.find(" ["), std::string::npos) << "the value segment was read whole: " << line;
+    ++ranged;
+  }
+  EXPECT_EQ(ranged, 3u);  // header, block table, one block
+  // Truncate the value segment under a range read.
+  fs::resize_file(dir / file, fs::file_size(dir / file) / 2);
+  EXPECT_THROW(s.read(q), CorruptData);
+  fs::remove_all(dir);
+}
+
 TEST(RepositoryUri, AFileIsNotARepository) {
   fs::path file = fs::temp_directory_path() / ("lakota-not-a-repo-" + std::to_string(::getpid()));
   std::ofstream(file) << "x";

@@ -12,6 +12,8 @@ namespace lakota {
 namespace {
 
 constexpr size_t kEmbedMaxSize = 1024;
+// Segment files at least this large are read piecewise by range reads.
+constexpr size_t kSparseReadBytes = size_t(1) << 20;
 
 }  // namespace
 
@@ -83,21 +85,30 @@ Column CollectionState::load_column(const Commit& commit, size_t row, size_t col
   return decode_column((*schema)[column], blob->bytes(), array_name(commit, digest), check);
 }
 
+BloscArray CollectionState::open_blosc(const Commit& commit, size_t row, size_t column) const {
+  const auto& def = (*schema)[column];
+  const std::string& digest = commit.digest(row, column);
+  std::string what = array_name(commit, digest);
+  if (!commit.embedded_data(digest)) {
+    std::string file = hashed_path(digest);
+    auto size = pod->size(file);
+    if (size && *size >= kSparseReadBytes) return BloscArray(pod, file, *size, def, what);
+  }
+  return BloscArray(load_array(commit, digest), def, what);
+}
+
 Column CollectionState::load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const {
   const auto& def = (*schema)[column];
-  if (!partial_decode(def)) return load_column(commit, row, column).slice(lo, hi);
-  const std::string& digest = commit.digest(row, column);
-  BlobPtr blob = load_array(commit, digest);
-  std::string_view bytes = blob->bytes();
-  std::string what = array_name(commit, digest);
-  size_t n = encoded_length(def, bytes, what);
+  if (!partial_decode(def) || commit.length(row) == 0) return load_column(commit, row, column).slice(lo, hi);
+  BloscArray array = open_blosc(commit, row, column);
+  size_t n = array.size();
   if (n != size_t(commit.length(row))) {
-    throw CorruptData(what + ": holds " + std::to_string(n) + " values, its commit says " +
-                      std::to_string(commit.length(row)));
+    throw CorruptData(array_name(commit, commit.digest(row, column)) + ": holds " + std::to_string(n) +
+                      " values, its commit says " + std::to_string(commit.length(row)));
   }
-  if (hi > n) throw CorruptData(what + ": holds " + std::to_string(n) + " values, the read needs " + std::to_string(hi));
+  // A whole array is read whole, and its digest checked.
   if (lo == 0 && hi == n) return load_column(commit, row, column);
-  return decode_column_range(def, bytes, lo, hi - lo, what);
+  return array.decode(lo, hi - lo);
 }
 
 namespace {
@@ -105,12 +116,7 @@ namespace {
 // Bisect in a sorted blosc-encoded array, decoding only the blocks the search visits.
 class BlockSearch {
  public:
-  BlockSearch(const ColumnDef& def, std::string_view bytes, std::string what)
-      : def_(def), bytes_(bytes), what_(std::move(what)), info_(blosc_info(bytes, def.dtype.size, what_)) {
-    size_t ts = def.dtype.size;
-    n_ = info_.nbytes / ts;
-    per_block_ = std::max<size_t>(1, info_.blocksize / ts);
-  }
+  explicit BlockSearch(BloscArray& array) : array_(array), n_(array.size()), per_block_(array.block_items()) {}
   size_t size() const { return n_; }
 
   // Python's bisect_left (or bisect_right when `right`) over the whole array.
@@ -136,14 +142,11 @@ class BlockSearch {
     auto it = cache_.find(k);
     if (it != cache_.end()) return it->second;
     size_t start = k * per_block_, count = std::min(per_block_, n_ - start);
-    return cache_.emplace(k, decode_column_range(def_, bytes_, start, count, what_)).first->second;
+    return cache_.emplace(k, array_.decode(start, count)).first->second;
   }
 
-  const ColumnDef& def_;
-  std::string_view bytes_;
-  std::string what_;
-  BloscInfo info_;
-  size_t n_ = 0, per_block_ = 1;
+  BloscArray& array_;
+  size_t n_, per_block_;
   std::map<size_t, Column> cache_;
 };
 
@@ -156,9 +159,9 @@ Span CollectionState::span(const Commit& commit, const RowView& view) const {
   // One index column, stored as lone blosc: search its blocks instead of decoding it.
   if (idx.size() == 1 && partial_decode(first)) {
     const std::string& digest = commit.digest(view.row, idx[0]);
-    BlobPtr blob = load_array(commit, digest);
-    if (!blob->bytes().empty()) {
-      BlockSearch search(first, blob->bytes(), array_name(commit, digest));
+    if (commit.length(view.row) > 0) {
+      BloscArray array = open_blosc(commit, view.row, idx[0]);
+      BlockSearch search(array);
       size_t n = search.size();
       if (n != size_t(commit.length(view.row))) {
         throw CorruptData(array_name(commit, digest) + ": holds " + std::to_string(n) + " values, its commit says " +

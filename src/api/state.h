@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "blosc_array.h"
 #include "lakota/api/repo.h"
 #include "lakota/history/changelog.h"
 #include "lakota/model/commit.h"
@@ -44,6 +45,8 @@ struct CollectionState {
   std::string array_name(const Commit& commit, const std::string& digest) const;
   Column load_column(const Commit& commit, size_t row, size_t column) const;
   Column load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const;
+  // A lone-blosc array for reads by range (a large segment is fetched piecewise).
+  BloscArray open_blosc(const Commit& commit, size_t row, size_t column) const;
   Span span(const Commit& commit, const RowView& view) const;
 
   // Encodes a conformed, checked frame, writes its segments, returns the commit rows.

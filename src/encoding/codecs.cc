@@ -322,6 +322,37 @@ void blosc_decode_items(std::string_view src, const BloscInfo& info, size_t star
   if (n < 0 || size_t(n) != count * info.typesize) corrupt("blosc", what, "decompression failed");
 }
 
+size_t blosc_table_end(std::string_view header) {
+  if (header.size() < BLOSC_MIN_HEADER_LENGTH) return BLOSC_MIN_HEADER_LENGTH;
+  uint32_t nbytes, blocksize;
+  std::memcpy(&nbytes, header.data() + 4, 4);
+  std::memcpy(&blocksize, header.data() + 8, 4);
+  if ((uint8_t(header[2]) & BLOSC_MEMCPYED) || nbytes == 0 || blocksize == 0) return BLOSC_MIN_HEADER_LENGTH;
+  return BLOSC_MAX_OVERHEAD + 4 * ((size_t(nbytes) + blocksize - 1) / blocksize);
+}
+
+std::pair<size_t, size_t> blosc_block_range(std::string_view src, const BloscInfo& info, size_t block) {
+  size_t nblocks = (info.nbytes + info.blocksize - 1) / info.blocksize;
+  if (block >= nblocks) return {info.cbytes, info.cbytes};
+  if (uint8_t(src[2]) & BLOSC_MEMCPYED) {
+    size_t begin = BLOSC_MAX_OVERHEAD + block * info.blocksize;
+    return {begin, std::min(info.cbytes, begin + info.blocksize)};
+  }
+  auto start_of = [&](size_t k) {
+    uint32_t v;
+    std::memcpy(&v, src.data() + BLOSC_MAX_OVERHEAD + 4 * k, 4);
+    return size_t(v);
+  };
+  // Blocks are stored one after the other, not always in order: a block ends where the
+  // next stored one starts.
+  size_t begin = start_of(block), end = info.cbytes;
+  for (size_t k = 0; k < nblocks; ++k) {
+    size_t s = start_of(k);
+    if (s > begin && s < end) end = s;
+  }
+  return {begin, end};
+}
+
 bool is_byte_codec(std::string_view name) {
   return name == "zstd" || name == "lz4" || name == "zlib" || name == "gzip" || name == "bz2" || name == "lzma";
 }

@@ -130,7 +130,7 @@ TEST(Msgpack, ClaimedSizesAndNestingAreBounded) {
   // A map32 claiming more pairs than bytes left.
   EXPECT_THROW(MsgDoc(std::string("\xdf\x00\x00\x00\x03\x01\x01\x01\x01", 9), "rev"), CorruptData);
   // A str32 longer than the document.
-  EXPECT_THROW(MsgDoc(std::string("\xdb\x00\x10\x00\x00ab", 7), "rev"), CorruptData);
+  EXPECT_THROW(MsgDoc(std::string("\xdb\x00\x10\x00\x00" "ab", 7), "rev"), CorruptData);
   // 10,000 nested arrays.
   EXPECT_THROW(MsgDoc(std::string(10000, '\x91') + '\x01', "rev"), CorruptData);
   // Trailing bytes, unknown type byte.

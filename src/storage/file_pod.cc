@@ -126,6 +126,26 @@ class FilePod final : public Pod {
     return read_all(fd, size, full);
   }
 
+  std::string do_read_range(const std::string& path, uint64_t offset, size_t size) const override {
+    std::string full = abs(path);
+    size_t file_size;
+    Fd fd = open_file(full, file_size);
+    if (offset >= file_size) return {};
+    std::string out(std::min<uint64_t>(size, file_size - offset), '\0');
+    size_t done = 0;
+    while (done < out.size()) {
+      ssize_t n = ::pread(fd.get(), out.data() + done, out.size() - done, off_t(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail("cannot read", full);
+      }
+      if (n == 0) break;  // truncated meanwhile
+      done += size_t(n);
+    }
+    out.resize(done);
+    return out;
+  }
+
   std::optional<uint64_t> do_size(const std::string& path) const override {
     struct stat st;
     if (::stat(abs(path).c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return std::nullopt;

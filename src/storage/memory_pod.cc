@@ -63,6 +63,15 @@ class MemoryPod final : public Pod {
     return std::make_shared<SharedBlob>(it->second);
   }
 
+  std::string do_read_range(const std::string& path, uint64_t offset, size_t size) const override {
+    std::lock_guard lock(mutex_);
+    auto it = files_.find(path);
+    if (it == files_.end()) throw NotFound("file '" + path + "' not found in memory://");
+    const std::string& data = *it->second;
+    if (offset >= data.size()) return {};
+    return data.substr(size_t(offset), size);
+  }
+
   std::optional<uint64_t> do_size(const std::string& path) const override {
     std::lock_guard lock(mutex_);
     auto it = files_.find(path);

@@ -35,6 +35,9 @@ class PrefixPod final : public Pod {
   std::vector<std::string> do_ls(const std::string& p) const override { return base_->ls(full(p)); }
   std::string do_read(const std::string& p) const override { return base_->read(full(p)); }
   BlobPtr do_read_blob(const std::string& p) const override { return base_->read_blob(full(p)); }
+  std::string do_read_range(const std::string& p, uint64_t o, size_t n) const override {
+    return base_->read_range(full(p), o, n);
+  }
   std::optional<uint64_t> do_size(const std::string& p) const override { return base_->size(full(p)); }
   bool do_isdir(const std::string& p) const override { return base_->isdir(full(p)); }
   bool do_write(const std::string& p, std::string_view d, bool o) override { return base_->write(full(p), d, o); }
@@ -63,6 +66,10 @@ class LoggingPod final : public Pod {
   BlobPtr do_read_blob(const std::string& p) const override {
     log_("READ " + at(p));
     return inner_->read_blob(p);
+  }
+  std::string do_read_range(const std::string& p, uint64_t o, size_t n) const override {
+    log_("READ " + at(p) + " [" + std::to_string(o) + ", " + std::to_string(o + n) + ")");
+    return inner_->read_range(p, o, n);
   }
   std::optional<uint64_t> do_size(const std::string& p) const override { return inner_->size(p); }
   bool do_isdir(const std::string& p) const override { return inner_->isdir(p); }
@@ -118,6 +125,18 @@ std::string Pod::join(std::string_view a, std::string_view b) {
 }
 
 std::vector<std::string> Pod::ls(std::string_view path) const { return do_ls(normalize(path)); }
+
+std::string Pod::do_read_range(const std::string& path, uint64_t offset, size_t size) const {
+  std::string all = do_read(path);
+  if (offset >= all.size()) return {};
+  return all.substr(size_t(offset), size);
+}
+
+std::string Pod::read_range(std::string_view path, uint64_t offset, size_t size) const {
+  auto p = normalize(path);
+  if (p.empty()) throw InvalidInput("cannot read the root folder of " + uri());
+  return do_read_range(p, offset, size);
+}
 
 std::string Pod::read(std::string_view path) const {
   auto p = normalize(path);

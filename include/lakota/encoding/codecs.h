@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace lakota {
 
@@ -44,6 +45,12 @@ void blosc_decode(std::string_view src, const BloscInfo& info, void* dst, std::s
 // Decodes elements [start, start + count) only, touching only the blocks they lie in.
 void blosc_decode_items(std::string_view src, const BloscInfo& info, size_t start, size_t count, void* dst,
                         std::string_view what);
+
+// For reading a blosc buffer piecewise: the bytes of the header and block table that a
+// buffer starting with `header` (its first 16 bytes) claims, and the byte range of block
+// `block` (validated by blosc_info, whose `src` must hold the table).
+size_t blosc_table_end(std::string_view header);
+std::pair<size_t, size_t> blosc_block_range(std::string_view src, const BloscInfo& info, size_t block);
 
 // The general-purpose compressors above, by numcodecs name.
 bool is_byte_codec(std::string_view name);

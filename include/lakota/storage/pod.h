@@ -46,6 +46,9 @@ class Pod : public std::enable_shared_from_this<Pod> {
   std::string read(std::string_view path) const;
   // The same, shared without a copy where the backend can.
   BlobPtr read_blob(std::string_view path) const;
+  // Bytes [offset, offset + size) of a file, fewer when the file ends before (a range read
+  // fetches only what it needs). Throws NotFound.
+  std::string read_range(std::string_view path, uint64_t offset, size_t size) const;
   // Size of a file, or nullopt if there is none.
   std::optional<uint64_t> size(std::string_view path) const;
   bool exists(std::string_view path) const { return size(path).has_value(); }
@@ -71,6 +74,7 @@ class Pod : public std::enable_shared_from_this<Pod> {
   virtual std::vector<std::string> do_ls(const std::string& path) const = 0;
   virtual std::string do_read(const std::string& path) const = 0;
   virtual BlobPtr do_read_blob(const std::string& path) const { return make_blob(do_read(path)); }
+  virtual std::string do_read_range(const std::string& path, uint64_t offset, size_t size) const;
   virtual std::optional<uint64_t> do_size(const std::string& path) const = 0;
   virtual bool do_isdir(const std::string& path) const = 0;
   virtual bool do_write(const std::string& path, std::string_view data, bool overwrite) = 0;

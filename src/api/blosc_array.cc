@@ -1,0 +1,67 @@
+#include "blosc_array.h"
+
+#include <cstring>
+
+#include "lakota/error.h"
+
+namespace lakota {
+
+BloscArray::BloscArray(BlobPtr whole, const ColumnDef& def, std::string what)
+    : def_(def), what_(std::move(what)), whole_(std::move(whole)) {
+  bytes_ = whole_->bytes();
+  init();
+}
+
+BloscArray::BloscArray(PodPtr pod, std::string path, uint64_t size, const ColumnDef& def, std::string what)
+    : def_(def), what_(std::move(what)), pod_(std::move(pod)), path_(std::move(path)) {
+  sparse_ = std::make_shared<Buffer>(size_t(size));
+  bytes_ = std::string_view(reinterpret_cast<const char*>(sparse_->bytes.get()), sparse_->size);
+  fetch(0, std::min<size_t>(bytes_.size(), 16));
+  fetch(16, std::min(bytes_.size(), blosc_table_end(bytes_.substr(0, std::min<size_t>(bytes_.size(), 16)))));
+  init();
+}
+
+void BloscArray::init() {
+  info_ = blosc_info(bytes_, def_.dtype.size, what_);
+  if (sparse_) fetched_.assign(info_.nbytes ? (info_.nbytes + info_.blocksize - 1) / info_.blocksize : 0, false);
+}
+
+void BloscArray::fetch(size_t begin, size_t end) {
+  if (end <= begin) return;
+  std::string part = pod_->read_range(path_, begin, end - begin);
+  if (part.size() != end - begin) {
+    throw CorruptData(what_ + ": the file is shorter than its header says (truncated while being read?)");
+  }
+  std::memcpy(sparse_->bytes.get() + begin, part.data(), part.size());
+}
+
+Column BloscArray::decode(size_t start, size_t count) {
+  size_t n = size();
+  if (start > n || count > n - start) {
+    throw CorruptData(what_ + ": holds " + std::to_string(n) + " values, the read needs " + std::to_string(start + count));
+  }
+  if (sparse_ && count) {
+    size_t per = block_items();
+    size_t first = start / per, last = (start + count - 1) / per;
+    // Adjacent blocks are fetched in one read.
+    size_t run_begin = 0, run_end = 0;
+    auto flush = [&] {
+      fetch(run_begin, run_end);
+      run_begin = run_end = 0;
+    };
+    for (size_t b = first; b <= last; ++b) {
+      if (fetched_[b]) continue;
+      auto [begin, end] = blosc_block_range(bytes_, info_, b);
+      if (run_end && begin != run_end) flush();
+      if (!run_end) run_begin = begin;
+      run_end = end;
+      fetched_[b] = true;
+    }
+    if (run_end) flush();
+  }
+  auto buf = std::make_shared<Buffer>(count * def_.dtype.size);
+  blosc_decode_items(bytes_, info_, start, count, buf->bytes.get(), what_);
+  return Column(def_.dtype, std::move(buf), count);
+}
+
+}  // namespace lakota
