@@ -1,5 +1,6 @@
 #include "blosc_array.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "lakota/error.h"
@@ -14,7 +15,9 @@ BloscArray::BloscArray(BlobPtr whole, const ColumnDef& def, std::string what)
 
 BloscArray::BloscArray(PodPtr pod, std::string path, uint64_t size, const ColumnDef& def, std::string what)
     : def_(def), what_(std::move(what)), pod_(std::move(pod)), path_(std::move(path)) {
-  sparse_ = std::make_shared<Buffer>(size_t(size));
+  // Zeroed: bytes a hostile block points at without our fetching them read as zeros, never
+  // as stale memory.
+  sparse_ = std::make_shared<Buffer>(size_t(size), Buffer::Zeroed{});
   bytes_ = std::string_view(reinterpret_cast<const char*>(sparse_->bytes.get()), sparse_->size);
   fetch(0, std::min<size_t>(bytes_.size(), 16));
   fetch(16, std::min(bytes_.size(), blosc_table_end(bytes_.substr(0, std::min<size_t>(bytes_.size(), 16)))));
@@ -23,7 +26,17 @@ BloscArray::BloscArray(PodPtr pod, std::string path, uint64_t size, const Column
 
 void BloscArray::init() {
   info_ = blosc_info(bytes_, def_.dtype.size, what_);
-  if (sparse_) fetched_.assign(info_.nbytes ? (info_.nbytes + info_.blocksize - 1) / info_.blocksize : 0, false);
+  if (!sparse_) return;
+  starts_ = blosc_block_starts(bytes_, info_);
+  sorted_starts_ = starts_;
+  std::sort(sorted_starts_.begin(), sorted_starts_.end());
+  fetched_.assign(starts_.size(), false);
+}
+
+std::pair<size_t, size_t> BloscArray::block_range(size_t block) const {
+  size_t begin = starts_[block];
+  auto next = std::upper_bound(sorted_starts_.begin(), sorted_starts_.end(), begin);
+  return {begin, next == sorted_starts_.end() ? info_.cbytes : *next};
 }
 
 void BloscArray::fetch(size_t begin, size_t end) {
@@ -51,13 +64,13 @@ Column BloscArray::decode(size_t start, size_t count) {
     };
     for (size_t b = first; b <= last; ++b) {
       if (fetched_[b]) continue;
-      auto [begin, end] = blosc_block_range(bytes_, info_, b);
+      auto [begin, end] = block_range(b);
       if (run_end && begin != run_end) flush();
       if (!run_end) run_begin = begin;
       run_end = end;
-      fetched_[b] = true;
     }
     if (run_end) flush();
+    for (size_t b = first; b <= last; ++b) fetched_[b] = true;
   }
   auto buf = std::make_shared<Buffer>(count * def_.dtype.size);
   blosc_decode_items(bytes_, info_, start, count, buf->bytes.get(), what_);

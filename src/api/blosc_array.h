@@ -29,6 +29,7 @@ class BloscArray {
  private:
   void fetch(size_t begin, size_t end);
   void init();
+  std::pair<size_t, size_t> block_range(size_t block) const;
 
   const ColumnDef& def_;
   std::string what_;
@@ -38,6 +39,7 @@ class BloscArray {
   std::shared_ptr<Buffer> sparse_;  // the file's size, filled where fetched
   std::string_view bytes_;
   std::vector<bool> fetched_;  // per block, when sparse
+  std::vector<size_t> starts_, sorted_starts_;
   BloscInfo info_{};
 };
 

@@ -110,6 +110,7 @@ std::vector<Collection> Repo::create_collections(const Schema& schema, const std
     std::string s = strip(l);
     if (s.empty()) throw InvalidInput("invalid collection label '" + l + "': it is empty");
     if (s.find('\0') != std::string::npos) throw InvalidInput("invalid collection label: it holds a NUL character");
+    if (!utf8_valid(s)) throw InvalidInput("invalid collection label '" + s + "': it is not valid UTF-8");
     labels.push_back(s);
   }
   Query q;

@@ -93,6 +93,7 @@ Series::Series(std::shared_ptr<CollectionState> collection, std::string label)
   label_ = b == std::string::npos ? "" : label_.substr(b, e - b + 1);
   if (label_.empty()) throw InvalidInput("invalid series label: it is empty");
   if (label_.find('\0') != std::string::npos) throw InvalidInput("invalid series label: it holds a NUL character");
+  if (!utf8_valid(label_)) throw InvalidInput("invalid series label '" + label_ + "': it is not valid UTF-8");
 }
 
 const Schema& Series::schema() const { return *state_->schema; }

@@ -175,6 +175,11 @@ TEST_P(SeriesTest, UpdateTakesColumnsInAnyOrder) {
   EXPECT_EQ(doubles(s.read()["v"]), (std::vector<double>{1, 20, 30}));
 }
 
+TEST_P(SeriesTest, LabelsMustBeUtf8) {
+  EXPECT_THROW(temperature(repo()).series("bad\xff"), InvalidInput);
+  EXPECT_THROW(repo().create_collection(Schema::parse({{"x", "int*"}}), "bad\xff"), InvalidInput);
+}
+
 TEST_P(SeriesTest, NaNNeverEntersAnIndex) {
   auto c = repo().create_collection(Schema::parse({{"x", "float*"}, {"v", "float"}}), "f");
   auto s = c.series("s");

@@ -57,10 +57,12 @@ std::string zstd_decode(std::string_view data, std::string_view what, size_t max
       corrupt("zstd", what, "declares " + std::to_string(size) + " bytes, more than " +
                                 std::to_string(data.size()) + " bytes can hold");
     }
-    std::string out(size, '\0');
-    size_t n = ZSTD_decompress(out.data(), out.size(), data.data(), data.size());
+    // Decoded into memory that is not touched before it is written: a size that lies costs
+    // address space, not memory, and is caught by the decoder.
+    std::unique_ptr<char[]> raw(new char[size ? size : 1]);
+    size_t n = ZSTD_decompress(raw.get(), size, data.data(), data.size());
     if (ZSTD_isError(n) || n != size) corrupt("zstd", what, ZSTD_isError(n) ? ZSTD_getErrorName(n) : "short frame");
-    return out;
+    return std::string(raw.get(), size);
   }
   std::unique_ptr<ZSTD_DStream, size_t (*)(ZSTD_DStream*)> stream(ZSTD_createDStream(), ZSTD_freeDStream);
   if (!stream) throw std::bad_alloc();
@@ -98,10 +100,10 @@ std::string lz4_decode(std::string_view data, std::string_view what, size_t max_
                              " bytes can hold");
   }
   if (data.size() - 4 > size_t(LZ4_MAX_INPUT_SIZE)) corrupt("lz4", what, "block larger than lz4 allows");
-  std::string out(size, '\0');
-  int n = LZ4_decompress_safe(data.data() + 4, out.data(), int(data.size() - 4), int(size));
+  std::unique_ptr<char[]> raw(new char[size ? size : 1]);  // untouched until written, as for zstd
+  int n = LZ4_decompress_safe(data.data() + 4, raw.get(), int(data.size() - 4), int(size));
   if (n < 0 || uint32_t(n) != size) corrupt("lz4", what, "invalid block");
-  return out;
+  return std::string(raw.get(), size);
 }
 
 std::string zlib_encode(std::string_view data, int window_bits) {
@@ -331,26 +333,20 @@ size_t blosc_table_end(std::string_view header) {
   return BLOSC_MAX_OVERHEAD + 4 * ((size_t(nbytes) + blocksize - 1) / blocksize);
 }
 
-std::pair<size_t, size_t> blosc_block_range(std::string_view src, const BloscInfo& info, size_t block) {
-  size_t nblocks = (info.nbytes + info.blocksize - 1) / info.blocksize;
-  if (block >= nblocks) return {info.cbytes, info.cbytes};
-  if (uint8_t(src[2]) & BLOSC_MEMCPYED) {
-    size_t begin = BLOSC_MAX_OVERHEAD + block * info.blocksize;
-    return {begin, std::min(info.cbytes, begin + info.blocksize)};
-  }
-  auto start_of = [&](size_t k) {
-    uint32_t v;
-    std::memcpy(&v, src.data() + BLOSC_MAX_OVERHEAD + 4 * k, 4);
-    return size_t(v);
-  };
-  // Blocks are stored one after the other, not always in order: a block ends where the
-  // next stored one starts.
-  size_t begin = start_of(block), end = info.cbytes;
+std::vector<size_t> blosc_block_starts(std::string_view src, const BloscInfo& info) {
+  size_t nblocks = info.nbytes ? (info.nbytes + info.blocksize - 1) / info.blocksize : 0;
+  std::vector<size_t> out(nblocks);
+  bool memcpyed = uint8_t(src[2]) & BLOSC_MEMCPYED;
   for (size_t k = 0; k < nblocks; ++k) {
-    size_t s = start_of(k);
-    if (s > begin && s < end) end = s;
+    if (memcpyed) {
+      out[k] = BLOSC_MAX_OVERHEAD + k * info.blocksize;
+    } else {
+      uint32_t v;
+      std::memcpy(&v, src.data() + BLOSC_MAX_OVERHEAD + 4 * k, 4);
+      out[k] = v;
+    }
   }
-  return {begin, end};
+  return out;
 }
 
 bool is_byte_codec(std::string_view name) {

@@ -179,6 +179,7 @@ TEST(Msgpack, Msgpack2StringArrays) {
   EXPECT_EQ(back.dtype, "<U8");
   EXPECT_EQ(back.strings, v);
   EXPECT_THROW(msgpack2_decode("\x93\xa1x\xa3<U1\x91\x05", "test"), CorruptData);  // shape says 5
+  EXPECT_THROW(msgpack2_decode("\x93\xa1\xff\xa3<U1\x91\x01", "test"), CorruptData);  // not UTF-8
 }
 
 }  // namespace

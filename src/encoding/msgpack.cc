@@ -247,7 +247,10 @@ Msgpack2Array msgpack2_decode(std::string_view data, std::string_view what) {
     if (arr.ptr[i].type != MSGPACK_OBJECT_STR) out.all_strings = false;
   if (out.all_strings) {
     out.strings.reserve(n);
-    for (size_t i = 0; i < n; ++i) out.strings.emplace_back(arr.ptr[i].via.str.ptr, arr.ptr[i].via.str.size);
+    for (size_t i = 0; i < n; ++i) {
+      out.strings.emplace_back(arr.ptr[i].via.str.ptr, arr.ptr[i].via.str.size);
+      if (!utf8_valid(out.strings.back())) throw CorruptData(std::string(what) + ": a string is not valid UTF-8");
+    }
   } else {
     out.objects.reserve(n);
     for (size_t i = 0; i < n; ++i) out.objects.push_back(msg_to_json(arr.ptr[i], what));

@@ -27,6 +27,12 @@ Buffer::Buffer(size_t n) : size(n) {
   bytes.ptr = static_cast<std::byte*>(p);
 }
 
+Buffer::Buffer(size_t n, Zeroed) : size(n) {
+  void* p = std::calloc(n ? n : 1, 1);
+  if (!p) throw std::bad_alloc();
+  bytes.ptr = static_cast<std::byte*>(p);
+}
+
 Buffer::~Buffer() { std::free(bytes.ptr); }
 
 size_t utf8_length(std::string_view s) {

@@ -144,11 +144,10 @@ Column cast_column(const ColumnDef& def, const Column& col) {
         if (!one && !zero) bad_cast(def, col, i, range + " (0 or 1)");
         out[i] = T(one);
       } else if (to.kind == Kind::Float) {
-        double d = 0;
-        if (auto* f = std::get_if<double>(&v)) d = *f;
-        else if (auto* x = std::get_if<int64_t>(&v)) d = double(*x);
-        else if (auto* u = std::get_if<uint64_t>(&v)) d = double(*u);
-        out[i] = to.size == 4 ? T(to_float32(d)) : T(d);
+        // One rounding, as numpy's astype: an integer goes straight to the target width.
+        if (auto* f = std::get_if<double>(&v)) out[i] = to.size == 4 ? T(to_float32(*f)) : T(*f);
+        else if (auto* x = std::get_if<int64_t>(&v)) out[i] = T(*x);
+        else if (auto* u = std::get_if<uint64_t>(&v)) out[i] = T(*u);
       } else if constexpr (std::is_integral_v<T>) {
         if (auto* d = std::get_if<double>(&v)) {
           if (std::isnan(*d) || std::isinf(*d) || *d != std::floor(*d))

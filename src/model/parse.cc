@@ -29,7 +29,7 @@ std::string_view trim(std::string_view s) {
 template <class T>
 T parse_integer(std::string_view text, const DType& dt, std::string_view where) {
   std::string_view s = trim(text);
-  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  if (s.size() > 1 && s[0] == '+' && s[1] != '-') s.remove_prefix(1);
   bool all_digits = !s.empty() && s.find_first_not_of("0123456789", s[0] == '-' ? 1 : 0) == std::string_view::npos &&
                     s != "-";
   if (!all_digits) bad_value(text, dt, where, "not an integer");
@@ -48,7 +48,7 @@ T parse_integer(std::string_view text, const DType& dt, std::string_view where) 
 
 double parse_double(std::string_view text, const DType& dt, std::string_view where) {
   std::string_view s = trim(text);
-  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  if (s.size() > 1 && s[0] == '+' && s[1] != '-') s.remove_prefix(1);
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec == std::errc::result_out_of_range && ptr == s.data() + s.size()) {

@@ -85,7 +85,19 @@ TEST(IntegerRanges, TextOutOfRangeSaysSo) {
   msg = invalid([] { parse_value("1.5", DType::parse("int"), ""); });
   EXPECT_NE(msg.find("not an integer"), std::string::npos) << msg;
   EXPECT_EQ(std::get<uint64_t>(parse_value("-0", DType::parse("uint8"), "")), 0u);
+  invalid([] { parse_value("+-5", DType::parse("int"), ""); });
+  invalid([] { parse_value("+-5", DType::parse("float"), ""); });
+  EXPECT_EQ(std::get<int64_t>(parse_value("+5", DType::parse("int"), "")), 5);
   EXPECT_TRUE(std::isinf(std::get<double>(parse_value("1e300", DType::parse("float32"), ""))));
+}
+
+TEST(IntegerRanges, IntegersRoundOnceToFloat32) {
+  Schema f4 = Schema::parse({{"k", "int*"}, {"x", "float32"}});
+  int64_t v = (int64_t(1) << 60) + (int64_t(1) << 36) + 1;
+  Frame f({"k", "x"}, {Column::from_vector(DType::parse("int"), std::vector<int64_t>{1}),
+                       Column::from_vector(DType::parse("int"), std::vector<int64_t>{v})});
+  EXPECT_EQ(conform(f4, f)["x"].values<float>()[0], float(v));  // numpy: 1152921642045800448
+  EXPECT_EQ(double(conform(f4, f)["x"].values<float>()[0]), 1152921642045800448.0);
 }
 
 TEST(IndexValues, NaNAndNaTAreNeverIndexValues) {

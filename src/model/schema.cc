@@ -260,9 +260,9 @@ Column decode_unchecked(const ColumnDef& def, std::string_view bytes, std::strin
     const auto& c = def.codecs[i];
     if (c == "blosc") {
       auto info = blosc_info(cur, 1, what);
-      std::string out(info.nbytes, '\0');
-      blosc_decode(cur, info, out.data(), what);
-      tmp = std::move(out);
+      Buffer out(info.nbytes);  // not touched before blosc writes it
+      blosc_decode(cur, info, out.bytes.get(), what);
+      tmp.assign(reinterpret_cast<const char*>(out.bytes.get()), info.nbytes);
     } else {
       tmp = byte_decode(c, cur, what);
     }

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace lakota {
 
@@ -50,7 +51,9 @@ void blosc_decode_items(std::string_view src, const BloscInfo& info, size_t star
 // buffer starting with `header` (its first 16 bytes) claims, and the byte range of block
 // `block` (validated by blosc_info, whose `src` must hold the table).
 size_t blosc_table_end(std::string_view header);
-std::pair<size_t, size_t> blosc_block_range(std::string_view src, const BloscInfo& info, size_t block);
+// Where each block's bytes start (a block ends where the next stored one starts: blocks are
+// stored one after the other, not always in order).
+std::vector<size_t> blosc_block_starts(std::string_view src, const BloscInfo& info);
 
 // The general-purpose compressors above, by numcodecs name.
 bool is_byte_codec(std::string_view name);

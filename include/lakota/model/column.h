@@ -25,6 +25,9 @@ namespace lakota {
 // faults instead of tens of thousands.
 struct Buffer {
   explicit Buffer(size_t n);
+  // A zero-filled buffer (large ones are zeroed lazily by the kernel, page by page).
+  struct Zeroed {};
+  Buffer(size_t n, Zeroed);
   ~Buffer();
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
