@@ -24,6 +24,10 @@ TEST(Hash, Hextime) {
   EXPECT_EQ(hextime(255), "000000000ff");
   EXPECT_EQ(parse_hextime("1a20a1485a8"), 0x1a20a1485a8);
   EXPECT_THROW(parse_hextime("xyz"), InvalidInput);
+  // 16 hex digits would overflow int64: a hextime has exactly 11.
+  EXPECT_THROW(parse_hextime("ffffffffffffffff"), InvalidInput);
+  EXPECT_THROW(parse_hextime("1a20a1485a"), InvalidInput);
+  EXPECT_EQ(parse_hextime("fffffffffff"), 0xfffffffffffLL);
 }
 
 }  // namespace lakota
