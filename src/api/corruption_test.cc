@@ -11,6 +11,7 @@
 #include "lakota/encoding/hash.h"
 #include "lakota/encoding/msgpack.h"
 #include "lakota/error.h"
+#include "test_pod.h"
 
 namespace fs = std::filesystem;
 
@@ -45,15 +46,7 @@ std::string error_of(F&& f) {
 class CorruptionTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "memory") {
-      pod = make_memory_pod();
-    } else {
-      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-      std::replace(name.begin(), name.end(), '/', '_');
-      dir = fs::temp_directory_path() / ("lakota-corruption-test-" + std::to_string(::getpid()) + "-" + name);
-      fs::remove_all(dir);
-      pod = make_file_pod(dir.string());
-    }
+    pod = make_test_pod(GetParam(), "lakota-corruption-test-", dir);
     collection = Repo(pod).create_collection(Schema::parse({{"timestamp", "timestamp*"}, {"value", "float"}}), "temp");
     series = std::make_unique<Series>(collection->series("Brussels"));
     series->write(frame(2000, 0.37));

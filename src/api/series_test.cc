@@ -8,6 +8,7 @@
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
 #include "lakota/model/time.h"
+#include "test_pod.h"
 
 namespace fs = std::filesystem;
 
@@ -34,15 +35,7 @@ std::vector<double> doubles(const Column& c) {
 class SeriesTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "memory") {
-      pod = make_memory_pod();
-    } else {
-      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-      std::replace(name.begin(), name.end(), '/', '_');
-      dir = fs::temp_directory_path() / ("lakota-series-test-" + std::to_string(::getpid()) + "-" + name);
-      fs::remove_all(dir);
-      pod = make_file_pod(dir.string());
-    }
+    pod = make_test_pod(GetParam(), "lakota-series-test-", dir);
   }
   void TearDown() override {
     if (!dir.empty()) fs::remove_all(dir);

@@ -122,22 +122,7 @@ Value parse_bound(std::string_view text, const DType& dt, bool lower, bool& incl
   }
   std::string_view s = trim(text);
   if (s == "NaT" || s == "nat") bad_value(text, dt, where, "NaT is never an index value");
-  std::string why;
-  auto t = parse_instant(s, why);
-  if (!t) bad_value(text, dt, where, why);
-  bool exact;
-  auto ticks = instant_to_ticks(*t, dt, exact);
-  if (!ticks) bad_value(text, dt, where, "outside the range of " + dt.name() + ": " + time_range(dt));
-  int64_t out = *ticks;
-  if (!exact) {
-    inclusive = true;
-    if (lower) {
-      // instant_to_ticks rounds down: the first tick inside the range is the next one.
-      if (out == std::numeric_limits<int64_t>::max()) bad_value(text, dt, where, "outside the range of " + dt.name());
-      ++out;
-    }
-  }
-  return out;
+  return parse_time(text, dt, where, lower ? TimeRounding::Up : TimeRounding::Down, &inclusive);
 }
 
 Tuple parse_bounds(const Schema& schema, const std::vector<std::string>& texts, bool lower, Closed& closed,

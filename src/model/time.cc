@@ -179,7 +179,9 @@ std::string time_range(const DType& dt) {
   return format_time(kNaT + 1, dt) + " to " + format_time(std::numeric_limits<int64_t>::max(), dt);
 }
 
-int64_t parse_time(std::string_view text, const DType& dt, std::string_view where) {
+int64_t parse_time(std::string_view text, const DType& dt, std::string_view where, TimeRounding rounding,
+                   bool* rounded) {
+  if (rounded) *rounded = false;
   std::string_view s = trim(text);
   if (s == "NaT" || s == "nat") return kNaT;
   std::string why;
@@ -187,9 +189,14 @@ int64_t parse_time(std::string_view text, const DType& dt, std::string_view wher
   if (!t) bad_time(text, dt, where, why);
   bool exact;
   auto ticks = instant_to_ticks(*t, dt, exact);
-  if (!ticks) bad_time(text, dt, where, "outside the range of " + dt.name() + ": " + time_range(dt));
-  if (!exact) bad_time(text, dt, where, "finer than the column's unit");
-  return *ticks;
+  const std::string outside = "outside the range of " + dt.name() + ": " + time_range(dt);
+  if (!ticks) bad_time(text, dt, where, outside);
+  if (exact) return *ticks;
+  if (rounding == TimeRounding::Exact) bad_time(text, dt, where, "finer than the column's unit");
+  if (rounded) *rounded = true;
+  if (rounding == TimeRounding::Down) return *ticks;  // instant_to_ticks rounds down
+  if (*ticks == std::numeric_limits<int64_t>::max()) bad_time(text, dt, where, outside);
+  return *ticks + 1;
 }
 
 int64_t parse_local_time_ms(std::string_view text, std::string_view where) {

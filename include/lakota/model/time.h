@@ -33,9 +33,15 @@ std::optional<int64_t> instant_to_ticks(const Instant& t, const DType& dt, bool&
 // The instant of `ticks` (not NaT); nullopt when it is past the range of an Instant.
 std::optional<Instant> ticks_to_instant(int64_t ticks, const DType& dt);
 
+// What parse_time does with a time finer than the unit: refuse it, or round it down or up
+// to a tick of the unit (as a range bound does, towards the inside of the range).
+enum class TimeRounding { Exact, Down, Up };
+
 // Text to ticks of `dt` ("NaT" reads as kNaT). Errors name `where` (such as "row 3, column
-// 'timestamp'") and the value: not a time, finer than the unit, outside the unit's range.
-int64_t parse_time(std::string_view text, const DType& dt, std::string_view where);
+// 'timestamp'") and the value: not a time, finer than the unit (when `rounding` is Exact),
+// outside the unit's range. `rounded` tells whether rounding happened.
+int64_t parse_time(std::string_view text, const DType& dt, std::string_view where,
+                   TimeRounding rounding = TimeRounding::Exact, bool* rounded = nullptr);
 // The same for a time that may lack a zone: without one it is local time, as the reference
 // reads `--before`. Milliseconds since the epoch.
 int64_t parse_local_time_ms(std::string_view text, std::string_view where);
