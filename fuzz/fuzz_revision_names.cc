@@ -1,5 +1,5 @@
-// Folder listings of a changelog: revision names, the log built from them, hextimes and
-// `before`. Names that are not revisions are ignored; nothing crashes.
+// Folder listings of a changelog: revision names, the history built from them (log,
+// heads, common ancestors), hextimes and `before`. Names that are not revisions are ignored; nothing crashes.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,12 +18,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     else cur += char(data[i]);
   }
   names.push_back(cur);
-  auto log = Changelog::log_of(names);
-  for (const auto& rev : log) {
+  History h = Changelog::history_of(names);
+  for (const auto& rev : h.log()) {
     rev.epoch_ms();
     rev.child_digest();
   }
-  Changelog::before(log, size ? int64_t(data[0]) << 36 : 0);
+  auto heads = h.heads();
+  h.settled();
+  h.common_ancestor(heads);
+  if (!heads.empty()) h.find(heads[0].child_digest());
+  h.before(size ? int64_t(data[0]) << 36 : 0).settled();
   for (const auto& n : names) {
     try {
       parse_hextime(n);

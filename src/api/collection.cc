@@ -17,32 +17,34 @@ Series Collection::series_by_prefix(const std::string& prefix) const {
 }
 
 std::vector<std::string> Collection::ls(std::optional<int64_t> before_ms) const {
-  auto leaf = state_->leaf(before_ms);
-  if (!leaf) return {};
-  return leaf->second.labels();
+  return state_->snapshot(before_ms).commit.labels();
 }
 
 void Collection::delete_series(const std::set<std::string>& labels) {
-  if (labels.empty() || !state_->leaf()) return;
-  state_->commit_on_leaf([&](const Commit& c) { return c.delete_labels(labels); });
+  Snapshot base = state_->snapshot();
+  if (labels.empty() || !base.revision) return;
+  state_->commit_on(base, [&](const Commit& c) { return c.delete_labels(labels); });
 }
 
 void Collection::rename_series(const std::string& from, const std::string& to) {
-  auto leaf = state_->leaf();
-  if (!leaf || leaf->second.match(from).empty()) {
-    throw NotFound("series '" + label() + "/" + from + "' not found");
-  }
+  Snapshot base = state_->snapshot();
+  if (base.commit.match(from).empty()) throw NotFound("series '" + label() + "/" + from + "' not found");
   if (from == to) return;
-  if (!leaf->second.match(to).empty()) throw Conflict("series '" + label() + "/" + to + "' already exists");
+  if (!base.commit.match(to).empty()) throw Conflict("series '" + label() + "/" + to + "' already exists");
   Series(state_, to);  // validates the new label
-  state_->commit_on_leaf([&](const Commit& c) { return c.rename_label(from, to); });
+  state_->commit_on(base, [&](const Commit& c) { return c.rename_label(from, to); });
 }
 
 std::optional<Commit> Collection::leaf_commit(std::optional<int64_t> before_ms) const {
-  auto leaf = state_->leaf(before_ms);
-  if (!leaf) return std::nullopt;
-  return leaf->second;
+  Snapshot snap = state_->snapshot(before_ms);
+  if (!snap.revision) return std::nullopt;
+  return snap.commit;
 }
+
+History Collection::history() const { return state_->history(); }
+std::vector<Revision> Collection::heads() const { return state_->history().heads(); }
+bool Collection::diverged(std::optional<int64_t> before_ms) const { return !state_->history(before_ms).settled(); }
+std::vector<Revision> Collection::merge() { return state_->settle(); }
 
 std::vector<std::pair<Revision, Commit>> Collection::revisions() const {
   std::vector<std::pair<Revision, Commit>> out;
@@ -50,8 +52,14 @@ std::vector<std::pair<Revision, Commit>> Collection::revisions() const {
   return out;
 }
 
+const Snapshot& Batch::base() {
+  if (!base_) base_ = std::make_shared<const Snapshot>(state_->snapshot());
+  return *base_;
+}
+
 void Batch::write(const std::string& series, const Frame& frame, const WriteOptions& options) {
-  for (auto& r : Series(state_, series).prepare_write(frame, options)) rows_.push_back(std::move(r));
+  Series s(state_, series);
+  for (auto& r : write_rows(*state_, base().commit, s.label(), frame, options)) rows_.push_back(std::move(r));
 }
 
 void Batch::delete_range(const std::string& series, const Tuple& start, const Tuple& stop, Closed closed) {
@@ -62,7 +70,11 @@ void Batch::delete_range(const std::string& series, const Tuple& start, const Tu
 bool Batch::commit() {
   auto rows = std::move(rows_);
   rows_.clear();
-  return state_->commit_rows(rows);
+  if (rows.empty()) return false;
+  const Snapshot& snap = base();
+  bool done = state_->commit_rows(snap, rows);
+  base_.reset();
+  return done;
 }
 
 }  // namespace lakota

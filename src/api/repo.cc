@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <set>
 
@@ -29,12 +30,19 @@ std::string random_collection_path() {
 
 }  // namespace
 
-bool RepoOptions::default_verify_digests() {
-  const char* env = std::getenv("LAKOTA_VERIFY");
+namespace {
+
+bool env_flag(const char* name) {
+  const char* env = std::getenv(name);
   if (!env) return true;
   std::string v = env;
   return !(v == "0" || v == "false" || v == "no" || v == "off");
 }
+
+}  // namespace
+
+bool RepoOptions::default_verify_digests() { return env_flag("LAKOTA_VERIFY"); }
+bool RepoOptions::default_auto_merge() { return env_flag("LAKOTA_AUTO_MERGE"); }
 
 const Schema& registry_schema() {
   static const Schema schema(
@@ -117,53 +125,60 @@ std::vector<Collection> Repo::create_collections(const Schema& schema, const std
   q.start = {*std::min_element(labels.begin(), labels.end())};
   q.stop = {*std::max_element(labels.begin(), labels.end())};
   q.closed = Closed::both();
-  auto series = registry_.series(kNamespace);
-  Frame existing = series.read(q);
-  std::set<std::string> present;
-  for (size_t i = 0; i < existing.size(); ++i) present.insert(existing["label"].str(i));
+  const CollectionState& registry = *registry_.state();
+  Snapshot base = registry.snapshot();
+  Frame existing = read_series(registry, base.commit, kNamespace, q);
+  std::map<std::string, Json> entries;
+  for (size_t i = 0; i < existing.size(); ++i) entries[existing["label"].str(i)] = existing["meta"].object(i);
   std::vector<std::string> new_labels;
   std::vector<Json> metas;
-  std::set<std::string> seen;
   for (const auto& l : labels) {
-    if (present.count(l)) {
-      if (!exist_ok) throw Conflict("collection '" + l + "' already exists");
+    if (entries.count(l)) {
+      if (!exist_ok && !std::count(new_labels.begin(), new_labels.end(), l))
+        throw Conflict("collection '" + l + "' already exists");
       continue;
     }
-    if (!seen.insert(l).second) continue;
     Json meta = Json::object();
     meta["path"] = random_collection_path();
     meta["schema"] = schema.to_json();
+    entries[l] = meta;
     new_labels.push_back(l);
     metas.push_back(std::move(meta));
   }
   if (!new_labels.empty()) {
     Frame f({"label", "meta"}, {Column::strings(new_labels), Column::objects(metas)});
-    series.write(f);
+    registry_.state()->commit_rows(base, write_rows(registry, base.commit, kNamespace, f, {}));
   }
+  // The collections as this call saw or made them: a concurrent writer's revision may be
+  // the state for a moment, until its merge.
   std::vector<Collection> out;
-  for (const auto& l : labels) out.push_back(collection(l));
+  for (const auto& l : labels) out.push_back(reify(l, entries[l]));
   return out;
 }
 
 void Repo::delete_collections(const std::vector<std::string>& labels) {
+  const CollectionState& registry = *registry_.state();
+  Snapshot base = registry.snapshot();
+  Frame f = read_series(registry, base.commit, kNamespace, {});
   std::vector<std::string> paths;
   std::vector<Tuple> keys;
-  for (const auto& l : labels) {
-    if (auto c = find(l)) {
-      paths.push_back(c->path());
-      keys.push_back({l});
-    }
+  for (size_t i = 0; i < f.size(); ++i) {
+    std::string label = f["label"].str(i);
+    if (std::find(labels.begin(), labels.end(), label) == labels.end()) continue;
+    paths.push_back(reify(label, f["meta"].object(i)).path());
+    keys.push_back({label});
   }
   if (keys.empty()) return;
-  registry_.series(kNamespace).delete_keys(keys);
+  registry_.state()->commit_rows(base, delete_key_rows(registry, base.commit, kNamespace, keys));
   for (const auto& p : paths) pod_->rm(p, true);
 }
 
 void Repo::rename_collection(const std::string& from, const std::string& to_input) {
   std::string to = strip(to_input);
   if (to.empty()) throw InvalidInput("invalid collection label: it is empty");
-  auto series = registry_.series(kNamespace);
-  Frame f = series.read();
+  const CollectionState& registry = *registry_.state();
+  Snapshot base = registry.snapshot();
+  Frame f = read_series(registry, base.commit, kNamespace, {});
   std::vector<std::string> labels;
   std::optional<size_t> pos;
   for (size_t i = 0; i < f.size(); ++i) {
@@ -179,7 +194,7 @@ void Repo::rename_collection(const std::string& from, const std::string& to_inpu
   WriteOptions o;
   o.start = std::min(start, Tuple{Value(to)}, [](auto& a, auto& b) { return compare_tuples(a, b) < 0; });
   o.stop = std::max(stop, Tuple{Value(to)}, [](auto& a, auto& b) { return compare_tuples(a, b) < 0; });
-  series.write(renamed, o);
+  registry_.state()->commit_rows(base, write_rows(registry, base.commit, kNamespace, renamed, o));
 }
 
 }  // namespace lakota

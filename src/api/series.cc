@@ -98,35 +98,38 @@ Series::Series(std::shared_ptr<CollectionState> collection, std::string label)
 
 const Schema& Series::schema() const { return *state_->schema; }
 
-std::vector<std::pair<CommitRow, Embedded>> Series::prepare_write(const Frame& input, const WriteOptions& options) const {
-  const Schema& sch = schema();
-  if (state_->kv && !options.start && !options.stop) {
+Rows write_rows(const CollectionState& st, const Commit& base, const std::string& label, const Frame& input,
+                const WriteOptions& options) {
+  const Schema& sch = *st.schema;
+  std::string context = "series '" + st.label + "/" + label + "'";
+  if (st.kv && !options.start && !options.stop) {
     // Key-value collections upsert: new values win, other keys stay.
     Frame frame = conform(sch, input);
-    check_index_values(sch, frame, "series '" + state_->label + "/" + label_ + "'");
+    check_index_values(sch, frame, context);
     frame = sort_frame(sch, frame, true);
     if (frame.empty()) return {};
     Query q;
     q.start = index_tuple(sch, frame, 0);
     q.stop = index_tuple(sch, frame, frame.size() - 1);
     q.closed = Closed::both();
-    Frame db = read(q);
+    Frame db = read_series(st, base, label, q);
     if (!db.empty()) {
       if (db.equals(frame)) return {};
       frame = sort_frame(sch, Frame::concat({frame, db}), true);
     }
-    return state_->prepare(label_, frame, {});
+    return st.prepare(label, frame, {});
   }
-  Frame frame = prepare_frame(sch, input, "series '" + state_->label + "/" + label_ + "'");
-  return state_->prepare(label_, frame, options);
+  return st.prepare(label, prepare_frame(sch, input, context), options);
 }
 
 void Series::write(const Frame& input, const WriteOptions& options) {
-  state_->commit_rows(prepare_write(input, options));
+  Snapshot base = state_->snapshot();
+  state_->commit_rows(base, write_rows(*state_, base.commit, label_, input, options));
 }
 
 void Series::delete_range(const Tuple& start, const Tuple& stop, Closed closed) {
-  state_->commit_rows(state_->prepare_delete(label_, start, stop, closed));
+  auto rows = state_->prepare_delete(label_, start, stop, closed);
+  state_->commit_rows(state_->snapshot(), rows);
 }
 
 void Series::update(const Frame& input) {
@@ -148,7 +151,8 @@ void Series::update(const Frame& input) {
   q.start = index_tuple(partial, frame, 0);
   q.stop = index_tuple(partial, frame, frame.size() - 1);
   q.closed = Closed::both();
-  Frame db = read(q);
+  Snapshot base = state_->snapshot();
+  Frame db = read_series(*state_, base.commit, label_, q);
   std::vector<Column> out;
   // Rows of the frame before, inside and after the stored range.
   size_t n = frame.size();
@@ -189,12 +193,18 @@ void Series::update(const Frame& input) {
   WriteOptions o;
   o.start = q.start;
   o.stop = q.stop;
-  state_->commit_rows(state_->prepare(label_, Frame(sch.names(), std::move(out)), o));
+  state_->commit_rows(base, state_->prepare(label_, Frame(sch.names(), std::move(out)), o));
 }
 
 void Series::delete_keys(const std::vector<Tuple>& keys) {
-  const Schema& sch = schema();
-  if (keys.empty()) return;
+  Snapshot base = state_->snapshot();
+  state_->commit_rows(base, delete_key_rows(*state_, base.commit, label_, keys));
+}
+
+Rows delete_key_rows(const CollectionState& st, const Commit& base, const std::string& label,
+                     const std::vector<Tuple>& keys) {
+  const Schema& sch = *st.schema;
+  if (keys.empty()) return {};
   for (const auto& k : keys)
     if (k.size() != sch.index().size()) throw InvalidInput("each key needs one value per index column");
   auto less = [](const Tuple& a, const Tuple& b) { return compare_tuples(a, b) < 0; };
@@ -204,13 +214,13 @@ void Series::delete_keys(const std::vector<Tuple>& keys) {
   q.start = sorted.front();
   q.stop = sorted.back();
   q.closed = Closed::both();
-  Frame db = read(q);
+  Frame db = read_series(st, base, label, q);
   std::vector<size_t> keep;
   for (size_t i = 0; i < db.size(); ++i) {
     Tuple key = index_tuple(sch, db, i);
     if (!std::binary_search(sorted.begin(), sorted.end(), key, less)) keep.push_back(i);
   }
-  if (keep.size() == db.size()) return;
+  if (keep.size() == db.size()) return {};
   // The reference rebuilds these arrays from Python values: string widths start afresh.
   std::vector<Column> cols;
   for (const auto& c : db.columns()) {
@@ -225,20 +235,21 @@ void Series::delete_keys(const std::vector<Tuple>& keys) {
   WriteOptions o;
   o.start = q.start;
   o.stop = q.stop;
-  state_->commit_rows(state_->prepare(label_, Frame(db.names(), std::move(cols)), o));
+  return st.prepare(label, Frame(db.names(), std::move(cols)), o);
 }
 
-Frame Series::read(const Query& q) const {
-  check_query(schema(), q);
-  auto cols = selected_columns(schema(), q.select);
+Frame Series::read(const Query& q) const { return read_series(*state_, state_->snapshot(q.before_ms).commit, label_, q); }
+
+Frame read_series(const CollectionState& st, const Commit& ci, const std::string& label, const Query& q) {
+  const Schema& sch = *st.schema;
+  check_query(sch, q);
+  auto cols = selected_columns(sch, q.select);
   std::vector<Frame> parts;
   size_t skip = q.offset;
   std::optional<size_t> left = q.limit;
-  auto leaf = state_->leaf(q.before_ms);
-  if (leaf && !(left && *left == 0)) {
-    const Commit& ci = leaf->second;
-    for (const auto& view : ci.select(label_, q.start, q.stop, q.closed)) {
-      Span s = state_->span(ci, view);
+  if (!(left && *left == 0)) {
+    for (const auto& view : ci.select(label, q.start, q.stop, q.closed)) {
+      Span s = st.span(ci, view);
       size_t n = s.hi - s.lo;
       if (skip >= n) {
         skip -= n;
@@ -248,14 +259,14 @@ Frame Series::read(const Query& q) const {
       skip = 0;
       size_t hi = s.hi;
       if (left) hi = std::min(hi, lo + *left);
-      if (hi > lo) parts.push_back(load_frame(*state_, ci, s, cols, lo, hi));
+      if (hi > lo) parts.push_back(load_frame(st, ci, s, cols, lo, hi));
       if (left) {
         *left -= hi - lo;
         if (*left == 0) break;
       }
     }
   }
-  if (parts.empty()) return empty_frame(schema(), cols);
+  if (parts.empty()) return empty_frame(sch, cols);
   return Frame::concat(parts);
 }
 
@@ -263,10 +274,10 @@ Frame Series::tail(size_t count, const Query& q) const {
   if (count == 0) throw InvalidInput("tail needs a length above 0");
   check_query(schema(), q);
   auto cols = selected_columns(schema(), q.select);
-  auto leaf = state_->leaf(q.before_ms);
+  Snapshot snap = state_->snapshot(q.before_ms);
   std::vector<Frame> parts;
-  if (leaf) {
-    const Commit& ci = leaf->second;
+  {
+    const Commit& ci = snap.commit;
     auto views = ci.select(label_, q.start, q.stop, q.closed);
     size_t need = count;
     for (auto it = views.rbegin(); it != views.rend() && need > 0; ++it) {
@@ -291,9 +302,8 @@ void Series::paginate(size_t step, const Query& q, const std::function<bool(cons
   if (step == 0) throw InvalidInput("paginate needs a page size above 0");
   check_query(schema(), q);
   auto cols = selected_columns(schema(), q.select);
-  auto leaf = state_->leaf(q.before_ms);
-  if (!leaf) return;
-  const Commit& ci = leaf->second;
+  Snapshot snap = state_->snapshot(q.before_ms);
+  const Commit& ci = snap.commit;
   size_t skip = q.offset;
   std::optional<size_t> left = q.limit;
   std::vector<Frame> pending;
@@ -331,19 +341,17 @@ void Series::paginate(size_t step, const Query& q, const std::function<bool(cons
 
 size_t Series::length(const Query& q) const {
   check_query(schema(), q);
-  auto leaf = state_->leaf(q.before_ms);
-  if (!leaf) return 0;
+  Snapshot snap = state_->snapshot(q.before_ms);
   size_t total = 0;
-  for (const auto& view : leaf->second.select(label_, q.start, q.stop, q.closed)) {
-    Span s = state_->span(leaf->second, view);
+  for (const auto& view : snap.commit.select(label_, q.start, q.stop, q.closed)) {
+    Span s = state_->span(snap.commit, view);
     total += s.hi - s.lo;
   }
   return total;
 }
 
 bool Series::exists() const {
-  auto leaf = state_->leaf();
-  return leaf && !leaf->second.match(label_).empty();
+  return !state_->snapshot().commit.match(label_).empty();
 }
 
 }  // namespace lakota

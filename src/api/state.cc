@@ -1,5 +1,7 @@
 #include "state.h"
 
+#include "merge.h"
+
 #include <algorithm>
 #include <future>
 #include <map>
@@ -27,14 +29,20 @@ CollectionState::CollectionState(std::string label_, std::shared_ptr<const Schem
       options(options_),
       kv(schema->kind() && *schema->kind() == "kv") {}
 
-std::vector<Revision> CollectionState::log() const {
+History CollectionState::history(std::optional<int64_t> before_ms) const {
   auto names = changelog.listing();
   std::lock_guard lock(mutex_);
-  if (names != listing_ || log_.empty()) {
-    log_ = Changelog::log_of(names);
+  if (!history_ || names != listing_) {
+    history_ = Changelog::history_of(names);
     listing_ = std::move(names);
   }
-  return log_;
+  return before_ms ? history_->before(*before_ms) : *history_;
+}
+
+Snapshot CollectionState::snapshot(std::optional<int64_t> before_ms) const {
+  History h = history(before_ms);
+  if (h.empty()) return Snapshot{std::nullopt, Commit(schema), false};
+  return Snapshot{*h.state(), load_commit(*h.state()), !h.settled()};
 }
 
 Commit CollectionState::load_commit(const Revision& rev) const {
@@ -48,13 +56,6 @@ Commit CollectionState::load_commit(const Revision& rev) const {
   cached_path_ = rev.path();
   cached_commit_ = c;
   return c;
-}
-
-std::optional<std::pair<Revision, Commit>> CollectionState::leaf(std::optional<int64_t> before_ms) const {
-  auto revs = log();
-  if (before_ms) revs = Changelog::before(revs, *before_ms);
-  if (revs.empty()) return std::nullopt;
-  return std::make_pair(revs.back(), load_commit(revs.back()));
 }
 
 BlobPtr CollectionState::load_array(const Commit& commit, const std::string& digest) const {
@@ -273,45 +274,65 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare_delete(cons
   return prepare(series, Frame(schema->names(), std::move(cols)), o);
 }
 
-bool CollectionState::commit_on_leaf(const std::function<Commit(const Commit&)>& change) {
-  auto current = leaf();
-  Commit base = current ? current->second : Commit(schema);
-  Commit next = change(base);
+bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit(const Commit&)>& change) {
+  Commit next = change(base.commit);
   std::string payload = next.encode();
-  std::vector<std::string> parents{current ? current->first.child : kPhi};
-  auto revs = changelog.commit(payload, parents);
+  auto revs = changelog.commit(payload, base.revision ? &*base.revision : nullptr);
   if (revs.empty()) return false;
-  std::lock_guard lock(mutex_);
-  cached_path_ = revs.back().path();
-  cached_commit_ = next;
-  // Our revision extends the log we read: append it instead of rebuilding the log on the
-  // next call (which still lists the folder and rebuilds if anyone else wrote).
-  const Revision& rev = revs.back();
-  bool extends = revs.size() == 1 && ((log_.empty() && rev.parent == kPhi && listing_.empty()) ||
-                                      (!log_.empty() && log_.back().child == rev.parent));
-  if (extends && !log_.empty()) {
-    for (size_t i = 0; i + 1 < log_.size(); ++i)
-      if (log_[i].child == rev.parent) extends = false;
+  {
+    std::lock_guard lock(mutex_);
+    cached_path_ = revs.back().path();
+    cached_commit_ = next;
+    // When our revision extends the settled history we listed, extend it in place instead
+    // of rebuilding it on the next call (which still lists the folder, and rebuilds if
+    // anyone else wrote).
+    const Revision& rev = revs.back();
+    bool extends = revs.size() == 1 && history_ && history_->settled() &&
+                   ((history_->empty() && rev.parent == kPhi && listing_.empty()) ||
+                    (!history_->empty() && base.revision && history_->state()->path() == base.revision->path() &&
+                     !base.revision->revisit));
+    if (extends) {
+      std::vector<Revision> log = history_->log();
+      for (auto& r : log) r.is_head = false;
+      Revision head = rev;
+      head.is_head = true;
+      log.push_back(std::move(head));
+      history_ = History(std::move(log));
+      std::string name = rev.path();
+      listing_.insert(std::upper_bound(listing_.begin(), listing_.end(), name), name);
+    } else {
+      history_.reset();
+      listing_.clear();
+    }
   }
-  if (extends) {
-    if (!log_.empty()) log_.back().is_leaf = false;
-    log_.push_back(rev);
-    std::string name = rev.path();
-    listing_.insert(std::upper_bound(listing_.begin(), listing_.end(), name), name);
-  } else {
-    listing_.clear();
-    log_.clear();
-  }
+  if (options.auto_merge) settle();
   return true;
 }
 
-bool CollectionState::commit_rows(const std::vector<std::pair<CommitRow, Embedded>>& rows) {
+bool CollectionState::commit_rows(const Snapshot& base, const Rows& rows) {
   if (rows.empty()) return false;
-  return commit_on_leaf([&](const Commit& base) {
-    Commit c = base;
-    for (const auto& [row, emb] : rows) c = c.update(row, emb);
-    return c;
+  return commit_on(base, [&](const Commit& c) {
+    Commit out = c;
+    for (const auto& [row, emb] : rows) out = out.update(row, emb);
+    return out;
   });
+}
+
+std::vector<Revision> CollectionState::settle() {
+  std::vector<Revision> written;
+  // Each round writes a merge (or brings the state to the only head); concurrent settlers
+  // that see the same heads write the same content, so rounds stop once writers stop.
+  for (int round = 0; round < 32; ++round) {
+    History h = history();
+    if (h.settled()) break;
+    auto heads = h.heads();
+    std::vector<Revision> revs;
+    if (heads.size() == 1) revs = changelog.commit(changelog.read(heads[0]), h.state());
+    else revs = changelog.commit_merge(merge_heads(*this, h, heads).encode(), heads);
+    if (revs.empty()) break;
+    written.insert(written.end(), revs.begin(), revs.end());
+  }
+  return written;
 }
 
 std::string resolve_prefix(const std::string& prefix, const std::vector<std::string>& names, const std::string& what,

@@ -22,6 +22,18 @@ struct Span {
   std::vector<std::optional<Column>> index;   // index columns decoded whole, when they were
 };
 
+using Rows = std::vector<std::pair<CommitRow, Embedded>>;
+
+// One state of a collection, read once: the reads and the commit of an operation that
+// reads before it writes (an upsert, an update, a rename) all use it, so that its commit
+// lands after the revision it was computed from, and a concurrent commit becomes a sibling
+// head instead of being overwritten.
+struct Snapshot {
+  std::optional<Revision> revision;  // none for an empty collection
+  Commit commit;
+  bool diverged = false;  // other heads hold writes this state does not
+};
+
 struct CollectionState {
   CollectionState(std::string label, std::shared_ptr<const Schema> schema, std::string path, PodPtr pod,
                   RepoOptions options);
@@ -34,9 +46,10 @@ struct CollectionState {
   RepoOptions options;
   bool kv;
 
-  // The log, rebuilt only when the folder listing changes.
-  std::vector<Revision> log() const;
-  std::optional<std::pair<Revision, Commit>> leaf(std::optional<int64_t> before_ms = {}) const;
+  // The history, rebuilt only when the folder listing changes.
+  History history(std::optional<int64_t> before_ms = {}) const;
+  std::vector<Revision> log() const { return history().log(); }
+  Snapshot snapshot(std::optional<int64_t> before_ms = {}) const;
   Commit load_commit(const Revision& rev) const;
 
   // Encoded bytes of an array: embedded, or its segment file (or a soft-deleted one).
@@ -55,19 +68,34 @@ struct CollectionState {
   // The row that empties [start, stop] of a series.
   std::vector<std::pair<CommitRow, Embedded>> prepare_delete(const std::string& series, const Tuple& start,
                                                              const Tuple& stop, Closed closed) const;
-  // Applies rows on the current leaf and writes the revision. Returns false on a no-op.
-  bool commit_rows(const std::vector<std::pair<CommitRow, Embedded>>& rows);
-  bool commit_on_leaf(const std::function<Commit(const Commit&)>& change);
+  // Applies `change` (or `rows`) to the snapshot's commit and writes the result as the
+  // revision after the snapshot's; then, with auto-merge on, settles the history. Returns
+  // false on a no-op.
+  bool commit_on(const Snapshot& base, const std::function<Commit(const Commit&)>& change);
+  bool commit_rows(const Snapshot& base, const Rows& rows);
+  // Merges heads (and brings the state to the only head) until the history is settled.
+  // Returns the revisions written.
+  std::vector<Revision> settle();
 
  private:
   void write_segment(const std::string& digest, const std::string& bytes, const ColumnDef& def, size_t count) const;
 
   mutable std::mutex mutex_;
   mutable std::vector<std::string> listing_;
-  mutable std::vector<Revision> log_;
+  mutable std::optional<History> history_;
   mutable std::string cached_path_;
   mutable std::optional<Commit> cached_commit_;
 };
+
+// Reads of one series at one commit, and the rows of writes computed from one commit (the
+// snapshot an operation commits on). Defined in series.cc.
+Frame read_series(const CollectionState& st, const Commit& commit, const std::string& label, const Query& q);
+// The rows of a write; for key-value collections an upsert (none when the stored rows
+// already hold these values).
+Rows write_rows(const CollectionState& st, const Commit& base, const std::string& label, const Frame& frame,
+                const WriteOptions& options);
+Rows delete_key_rows(const CollectionState& st, const Commit& base, const std::string& label,
+                     const std::vector<Tuple>& keys);
 
 // The name among `names` that `prefix` designates: itself, else the only name that starts
 // with it. NotFound when none does, InvalidInput ("ambiguous") listing the candidates when

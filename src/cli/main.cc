@@ -187,7 +187,7 @@ int cmd_rev(const Globals& g, const std::optional<std::string>& label, int exten
   Output out;
   const Schema& schema = clct->schema();
   for (const auto& [rev, ci] : clct->revisions()) {
-    out.text("\nRevision: " + rev.path() + (rev.is_leaf ? "*" : "") + "\nDate: " + local_datetime(rev.epoch_ms()) +
+    out.text("\nRevision: " + rev.path() + (rev.is_head ? "*" : "") + "\nDate: " + local_datetime(rev.epoch_ms()) +
              "\nTotal length: " + std::to_string(ci.total_length()) + "\n\n");
     if (!extended) continue;
     std::vector<std::string> headers{"label", "start", "stop", "length", "closed"};

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
@@ -22,13 +24,143 @@ bool is_revision_part(std::string_view s) {
   return is_hex_digest(s.substr(12));
 }
 
+int64_t time_of(std::string_view part) { return parse_hextime(part.substr(0, 11)); }
+std::string_view content_of(std::string_view part) { return part.substr(12); }
+
+// The graph of a log: revisions are edges from a parent name to a child name; several
+// names may hold one content (a merge is written under each head).
+struct Graph {
+  std::unordered_map<std::string, std::vector<std::string>> parents;  // child name -> parent names
+  std::unordered_set<std::string> has_children;                       // names some revision was written on
+
+  explicit Graph(const std::vector<Revision>& log) {
+    for (const auto& r : log) {
+      parents[r.child].push_back(r.parent);
+      has_children.insert(r.parent);
+    }
+  }
+
+  bool is_ancestor(const std::string& ancestor, const std::string& name) const {
+    std::vector<std::string> stack{name};
+    std::unordered_set<std::string> seen{name};
+    while (!stack.empty()) {
+      auto it = parents.find(stack.back());
+      stack.pop_back();
+      if (it == parents.end()) continue;
+      for (const auto& p : it->second) {
+        if (p == ancestor) return true;
+        if (seen.insert(p).second) stack.push_back(p);
+      }
+    }
+    return false;
+  }
+};
+
 }  // namespace
 
-int64_t Revision::epoch_ms() const { return parse_hextime(std::string_view(child).substr(0, 11)); }
+int64_t Revision::epoch_ms() const { return time_of(child); }
 std::string Revision::child_digest() const { return child.substr(12); }
 std::string Revision::parent_digest() const { return parent.substr(12); }
 
-std::vector<Revision> Changelog::log_of(std::vector<std::string> names) {
+History::History(std::vector<Revision> log) : log_(std::move(log)) {
+  Graph g(log_);
+  // Names that hold each content and carry later revisions.
+  std::unordered_map<std::string_view, std::vector<const std::string*>> continued;
+  for (const auto& r : log_)
+    if (g.has_children.count(r.child)) continued[content_of(r.child)].push_back(&r.child);
+  // A name nothing was written on is a head, unless its content was continued from
+  // another name that is not its ancestor (a copy of a merge that another copy carries on;
+  // a content that comes back after a revert is continued from an ancestor, so it stays).
+  std::unordered_map<std::string, bool> head_of;
+  for (auto& r : log_) {
+    auto [it, fresh] = head_of.try_emplace(r.child, false);
+    if (fresh && !g.has_children.count(r.child)) {
+      bool superseded = false;
+      auto c = continued.find(content_of(r.child));
+      if (c != continued.end()) {
+        for (const auto* name : c->second)
+          if (*name != r.child && !g.is_ancestor(*name, r.child)) superseded = true;
+      }
+      it->second = !superseded;
+    }
+    r.is_head = it->second;
+  }
+}
+
+std::vector<Revision> History::heads() const {
+  std::map<std::string_view, size_t> last;  // content -> position of its last head revision
+  for (size_t i = 0; i < log_.size(); ++i)
+    if (log_[i].is_head) last[content_of(log_[i].child)] = i;
+  std::vector<size_t> pos;
+  for (const auto& [content, i] : last) pos.push_back(i);
+  std::sort(pos.begin(), pos.end());
+  std::vector<Revision> out;
+  for (auto i : pos) out.push_back(log_[i]);
+  return out;
+}
+
+bool History::settled() const {
+  auto h = heads();
+  if (h.size() > 1) return false;
+  return h.empty() || h[0].child_digest() == state()->child_digest();
+}
+
+std::optional<Revision> History::find(std::string_view digest) const {
+  for (auto it = log_.rbegin(); it != log_.rend(); ++it)
+    if (content_of(it->child) == digest) return *it;
+  return std::nullopt;
+}
+
+std::optional<Revision> History::common_ancestor(const std::vector<Revision>& revs) const {
+  if (revs.empty()) return std::nullopt;
+  // Contents and their parent contents, over every name that holds them.
+  std::unordered_map<std::string_view, std::set<std::string_view>> up;
+  std::unordered_map<std::string_view, int64_t> newest;
+  for (const auto& r : log_) {
+    up[content_of(r.child)].insert(content_of(r.parent));
+    auto& t = newest[content_of(r.child)];
+    t = std::max(t, time_of(r.child));
+  }
+  auto ancestors = [&](std::string_view start) {
+    std::set<std::string_view> seen;
+    std::vector<std::string_view> stack{start};
+    while (!stack.empty()) {
+      auto it = up.find(stack.back());
+      stack.pop_back();
+      if (it == up.end()) continue;
+      for (auto p : it->second)
+        if (seen.insert(p).second) stack.push_back(p);
+    }
+    return seen;
+  };
+  std::set<std::string_view> common = ancestors(content_of(revs[0].child));
+  for (size_t i = 1; i < revs.size() && !common.empty(); ++i) {
+    auto a = ancestors(content_of(revs[i].child));
+    std::set<std::string_view> both;
+    std::set_intersection(common.begin(), common.end(), a.begin(), a.end(), std::inserter(both, both.begin()));
+    common = std::move(both);
+  }
+  std::optional<std::string_view> best;
+  for (auto c : common) {
+    auto t = newest.find(c);  // only contents some revision still holds can be read
+    if (t == newest.end()) continue;
+    if (!best || t->second > newest[*best]) best = c;
+  }
+  if (!best) return std::nullopt;
+  return find(*best);
+}
+
+History History::before(int64_t before_ms) const {
+  std::vector<Revision> out;
+  std::string limit = hextime(before_ms);
+  for (const auto& rev : log_) {
+    if (!(rev.child.compare(0, 11, limit) < 0)) break;
+    out.push_back(rev);
+  }
+  return History(std::move(out));
+}
+
+History Changelog::history_of(std::vector<std::string> names) {
   std::sort(names.begin(), names.end());
   std::map<std::string, std::vector<Revision>> children;
   std::vector<std::string> parent_order;
@@ -41,7 +173,7 @@ std::vector<Revision> Changelog::log_of(std::vector<std::string> names) {
     all_children.insert(child);
     auto [it, inserted] = children.try_emplace(parent);
     if (inserted) parent_order.push_back(parent);
-    it->second.push_back({parent, child, false});
+    it->second.push_back({parent, child});
   }
   std::vector<Revision> stack;
   for (const auto& p : parent_order) {
@@ -55,36 +187,20 @@ std::vector<Revision> Changelog::log_of(std::vector<std::string> names) {
   while (!stack.empty()) {
     Revision rev = std::move(stack.back());
     stack.pop_back();
-    bool first_visit = seen.insert(rev.child).second;
-    const std::vector<Revision>* kids = nullptr;
-    if (first_visit) {
+    rev.revisit = !seen.insert(rev.child).second;
+    if (!rev.revisit) {
       auto it = children.find(rev.child);
-      if (it != children.end()) kids = &it->second;
+      if (it != children.end()) stack.insert(stack.end(), it->second.rbegin(), it->second.rend());
     }
-    // A child seen before (a merge written under several heads) is not a new head.
-    rev.is_leaf = first_visit && (!kids || kids->empty());
-    if (kids) stack.insert(stack.end(), kids->rbegin(), kids->rend());
     out.push_back(std::move(rev));
   }
-  return out;
-}
-
-std::vector<Revision> Changelog::log() const { return log_of(pod_->ls()); }
-
-std::vector<Revision> Changelog::before(const std::vector<Revision>& log, int64_t before_ms) {
-  std::vector<Revision> out;
-  std::string limit = hextime(before_ms);
-  for (const auto& rev : log) {
-    if (!(rev.child.compare(0, 11, limit) < 0)) break;
-    out.push_back(rev);
-  }
-  return out;
+  return History(std::move(out));
 }
 
 std::optional<Revision> Changelog::leaf() const {
-  auto revs = log();
-  if (revs.empty()) return std::nullopt;
-  return revs.back();
+  History h = history();
+  if (h.empty()) return std::nullopt;
+  return *h.state();
 }
 
 std::string Changelog::read(const Revision& rev) const {
@@ -100,20 +216,38 @@ std::string Changelog::read(const Revision& rev) const {
   }
 }
 
-std::vector<Revision> Changelog::commit(std::string_view payload, const std::vector<std::string>& parents) {
+std::vector<Revision> Changelog::write_under(std::string_view payload, const std::vector<Revision>& bases) {
   std::string key = sha1_hex(payload);
   std::vector<Revision> out;
   int64_t last = 0;
-  for (const auto& parent : parents) {
-    if (parent != kPhi && parent.substr(12) == key) continue;  // same content as its parent
-    int64_t t = std::max(now_ms(), last + 1);
-    if (parent != kPhi) t = std::max(t, parse_hextime(std::string_view(parent).substr(0, 11)) + 1);
+  auto write = [&](const std::string& parent, int64_t after) {
+    int64_t t = std::max({now_ms(), last + 1, after + 1});
     last = t;
-    Revision rev{parent, hextime(t) + "-" + key, true};
+    Revision rev{parent, hextime(t) + "-" + key};
     pod_->write(rev.path(), payload);
-    out.push_back(rev);
+    out.push_back(std::move(rev));
+  };
+  for (const auto& base : bases) {
+    if (content_of(base.child) == key) continue;  // the base holds this content already
+    write(base.child, time_of(base.child));
+    // The log expands a revisited child under its first visit, where nothing written on it
+    // would ever be the state: write it again under the parent, after the revisit.
+    if (base.revisit) write(base.parent, time_of(base.child));
   }
   return out;
+}
+
+std::vector<Revision> Changelog::commit(std::string_view payload, const Revision* base) {
+  if (!base) {
+    Revision rev{kPhi, hextime(now_ms()) + "-" + sha1_hex(payload)};
+    pod_->write(rev.path(), payload);
+    return {rev};
+  }
+  return write_under(payload, {*base});
+}
+
+std::vector<Revision> Changelog::commit_merge(std::string_view payload, const std::vector<Revision>& parents) {
+  return write_under(payload, parents);
 }
 
 }  // namespace lakota

@@ -10,27 +10,34 @@ namespace {
 
 std::string rev(int64_t t, const std::string& content) { return hextime(t) + "-" + sha1_hex(content); }
 
+std::vector<std::string> contents(const std::vector<Revision>& revs) {
+  std::vector<std::string> out;
+  for (const auto& r : revs) out.push_back(r.child_digest());
+  return out;
+}
+
 TEST(Changelog, LinearHistoryEndsAtTheLastChild) {
   auto pod = make_memory_pod();
   Changelog log(pod);
   EXPECT_FALSE(log.leaf());
-  auto first = log.commit("one", {kPhi});
+  auto first = log.commit("one", nullptr);
   ASSERT_EQ(first.size(), 1u);
-  auto second = log.commit("two", {first[0].child});
-  auto revs = log.log();
-  ASSERT_EQ(revs.size(), 2u);
-  EXPECT_EQ(revs[0].parent, kPhi);
-  EXPECT_FALSE(revs[0].is_leaf);
-  EXPECT_TRUE(revs[1].is_leaf);
+  auto second = log.commit("two", &first[0]);
+  auto h = log.history();
+  ASSERT_EQ(h.log().size(), 2u);
+  EXPECT_EQ(h.log()[0].parent, kPhi);
+  EXPECT_FALSE(h.log()[0].is_head);
+  EXPECT_TRUE(h.log()[1].is_head);
+  EXPECT_TRUE(h.settled());
   EXPECT_EQ(log.leaf()->path(), second[0].path());
   EXPECT_EQ(log.read(*log.leaf()), "two");
-  EXPECT_GT(revs[1].epoch_ms(), revs[0].epoch_ms());
+  EXPECT_GT(h.log()[1].epoch_ms(), h.log()[0].epoch_ms());
 }
 
-TEST(Changelog, SamePayloadAsItsParentIsSkipped) {
+TEST(Changelog, SamePayloadAsItsBaseIsSkipped) {
   Changelog log(make_memory_pod());
-  auto first = log.commit("same", {kPhi});
-  EXPECT_TRUE(log.commit("same", {first[0].child}).empty());
+  auto first = log.commit("same", nullptr);
+  EXPECT_TRUE(log.commit("same", &first[0]).empty());
   EXPECT_EQ(log.log().size(), 1u);
 }
 
@@ -39,7 +46,8 @@ TEST(Changelog, ChildTimeFollowsItsParentEvenWhenTheClockLags) {
   std::string future = rev(now_ms() + 3600 * 1000, "a");
   pod->write(kPhi + "." + future, "a");
   Changelog log(pod);
-  auto next = log.commit("b", {future});
+  auto base = *log.leaf();
+  auto next = log.commit("b", &base);
   EXPECT_EQ(next[0].epoch_ms(), parse_hextime(future.substr(0, 11)) + 1);
 }
 
@@ -51,29 +59,124 @@ TEST(Changelog, SiblingsAreHeadsInTheReferenceOrder) {
   pod->write(a + "." + c, "c");
   pod->write("not-a-revision.txt", "x");  // ignored
   pod->write(a + "." + a, "a");            // parent == child: ignored
-  auto revs = Changelog(pod).log();
+  auto h = Changelog(pod).history();
+  const auto& revs = h.log();
   ASSERT_EQ(revs.size(), 3u);
-  // Depth first, oldest branch first: phi.a, a.c, phi.b; the leaf is the last.
+  // Depth first, oldest branch first: phi.a, a.c, phi.b; the state is the last.
   EXPECT_EQ(revs[0].child, a);
   EXPECT_EQ(revs[1].child, c);
   EXPECT_EQ(revs[2].child, b);
-  EXPECT_TRUE(revs[1].is_leaf);
-  EXPECT_TRUE(revs[2].is_leaf);
-  EXPECT_FALSE(revs[0].is_leaf);
+  EXPECT_TRUE(revs[1].is_head);
+  EXPECT_TRUE(revs[2].is_head);
+  EXPECT_FALSE(revs[0].is_head);
+  EXPECT_EQ(contents(h.heads()), (std::vector<std::string>{sha1_hex("c"), sha1_hex("b")}));
+  EXPECT_FALSE(h.settled());
+  // Their newest common content is none (both descend from phi only).
+  EXPECT_FALSE(h.common_ancestor(h.heads()));
 }
 
-TEST(Changelog, AMergeChildSeenTwiceIsNoNewHead) {
+TEST(Changelog, AMergeWrittenTwiceWithOneHextimeIsOneHead) {
+  // The reference writes a merge once per head; with one hextime both files end in the
+  // same child, which the log reaches twice.
   auto pod = make_memory_pod();
-  std::string a = rev(1000, "a"), b = rev(2000, "b"), m = rev(3000, "m");
+  std::string r = rev(500, "r"), a = rev(1000, "a"), b = rev(2000, "b"), m = rev(3000, "m");
+  pod->write(kPhi + "." + r, "r");
+  pod->write(r + "." + a, "a");
+  pod->write(r + "." + b, "b");
+  pod->write(a + "." + m, "m");
+  pod->write(b + "." + m, "m");
+  Changelog log(pod);
+  auto h = log.history();
+  ASSERT_EQ(h.log().size(), 5u);
+  EXPECT_TRUE(h.log().back().revisit);
+  EXPECT_EQ(h.log().back().path(), b + "." + m);  // the state both implementations read
+  EXPECT_EQ(h.heads().size(), 1u);
+  EXPECT_TRUE(h.settled());
+  EXPECT_EQ(h.common_ancestor({h.log()[1], h.log()[3]})->child, r);
+
+  // A write on that state goes under the child (for the graph) and under its parent
+  // (so that the log reaches it last): both implementations then read it.
+  auto written = log.commit("x", h.state());
+  ASSERT_EQ(written.size(), 2u);
+  EXPECT_EQ(written[0].parent, m);
+  EXPECT_EQ(written[1].parent, b);
+  EXPECT_GT(written[1].epoch_ms(), written[0].epoch_ms());
+  h = log.history();
+  EXPECT_EQ(h.state()->child_digest(), sha1_hex("x"));
+  EXPECT_FALSE(h.state()->revisit);
+  EXPECT_TRUE(h.settled());
+  // And the next write is an ordinary one.
+  auto next = log.commit("y", h.state());
+  ASSERT_EQ(next.size(), 1u);
+  h = log.history();
+  EXPECT_EQ(h.state()->child_digest(), sha1_hex("y"));
+  EXPECT_TRUE(h.settled());
+}
+
+TEST(Changelog, MergeFilesHaveDistinctIncreasingHextimes) {
+  auto pod = make_memory_pod();
+  std::string a = rev(1000, "a"), b = rev(1000, "b");
   pod->write(kPhi + "." + a, "a");
   pod->write(kPhi + "." + b, "b");
-  pod->write(a + "." + m, "m");
-  pod->write(b + "." + m, "m");  // same child under both heads (same hextime)
-  auto revs = Changelog(pod).log();
-  ASSERT_EQ(revs.size(), 4u);
-  int leaves = 0;
-  for (const auto& r : revs) leaves += r.is_leaf;
-  EXPECT_EQ(leaves, 1);
+  Changelog log(pod);
+  auto h = log.history();
+  auto revs = log.commit_merge("m", h.heads());
+  ASSERT_EQ(revs.size(), 2u);
+  EXPECT_NE(revs[0].child, revs[1].child);
+  EXPECT_LT(revs[0].epoch_ms(), revs[1].epoch_ms());
+  h = log.history();
+  EXPECT_TRUE(h.settled());
+  EXPECT_EQ(h.state()->child_digest(), sha1_hex("m"));
+  for (const auto& r : h.log()) EXPECT_FALSE(r.revisit);
+}
+
+TEST(Changelog, ACopyOfAMergeThatAnotherCopyCarriesOnIsNoHead) {
+  // Two merges of the same heads write the same content under different names; a write
+  // continues from one of them. The other copies are not heads.
+  auto pod = make_memory_pod();
+  std::string a = rev(1000, "a"), b = rev(2000, "b");
+  std::string m1 = rev(3000, "m"), m2 = rev(3001, "m"), m3 = rev(3002, "m"), m4 = rev(3003, "m");
+  std::string x = rev(4000, "x");
+  pod->write(kPhi + "." + a, "a");
+  pod->write(kPhi + "." + b, "b");
+  pod->write(a + "." + m1, "m");
+  pod->write(b + "." + m2, "m");
+  pod->write(a + "." + m3, "m");
+  pod->write(b + "." + m4, "m");
+  pod->write(m2 + "." + x, "x");  // written on an older copy: the state is still m4
+  auto h = Changelog(pod).history();
+  EXPECT_EQ(contents(h.heads()), std::vector<std::string>{sha1_hex("x")});
+  EXPECT_EQ(h.state()->child, m4);
+  EXPECT_FALSE(h.settled());  // readers would miss x: the state must be brought to it
+}
+
+TEST(Changelog, AContentThatComesBackIsStillAHead) {
+  // Write a, then b, then a again (a revert): the last revision holds a content seen
+  // before, and it is the head.
+  auto pod = make_memory_pod();
+  std::string a1 = rev(1000, "a"), b = rev(2000, "b"), a2 = rev(3000, "a");
+  pod->write(kPhi + "." + a1, "a");
+  pod->write(a1 + "." + b, "b");
+  pod->write(b + "." + a2, "a");
+  auto h = Changelog(pod).history();
+  EXPECT_EQ(contents(h.heads()), std::vector<std::string>{sha1_hex("a")});
+  EXPECT_TRUE(h.settled());
+}
+
+TEST(Changelog, CommonAncestorIsTheNewestSharedContent) {
+  auto pod = make_memory_pod();
+  std::string r = rev(1000, "r"), s = rev(2000, "s"), a = rev(3000, "a"), b = rev(4000, "b");
+  pod->write(kPhi + "." + r, "r");
+  pod->write(r + "." + s, "s");
+  pod->write(s + "." + a, "a");
+  pod->write(s + "." + b, "b");
+  auto h = Changelog(pod).history();
+  EXPECT_EQ(h.common_ancestor(h.heads())->child, s);
+  // After a trim that removed s's revision, r... is gone too: nothing shared is readable.
+  pod->rm(kPhi + "." + r);
+  pod->rm(r + "." + s);
+  h = Changelog(pod).history();
+  EXPECT_FALSE(h.common_ancestor(h.heads()));
 }
 
 TEST(Changelog, BeforeKeepsTheOlderPrefix) {
@@ -81,10 +184,11 @@ TEST(Changelog, BeforeKeepsTheOlderPrefix) {
   std::string a = rev(1000, "a"), b = rev(2000, "b");
   pod->write(kPhi + "." + a, "a");
   pod->write(a + "." + b, "b");
-  auto revs = Changelog(pod).log();
-  EXPECT_EQ(Changelog::before(revs, 2000).size(), 1u);
-  EXPECT_EQ(Changelog::before(revs, 2001).size(), 2u);
-  EXPECT_EQ(Changelog::before(revs, 1000).size(), 0u);
+  auto h = Changelog(pod).history();
+  EXPECT_EQ(h.before(2000).log().size(), 1u);
+  EXPECT_EQ(h.before(2001).log().size(), 2u);
+  EXPECT_EQ(h.before(1000).log().size(), 0u);
+  EXPECT_TRUE(h.before(2000).log()[0].is_head);
 }
 
 TEST(Changelog, ATamperedRevisionIsCorrupt) {

@@ -18,9 +18,11 @@
 namespace lakota {
 
 struct CollectionState;
+struct Snapshot;
 
 // Several series writes that land as one commit (`Collection::batch`). Not thread-safe:
-// fill it from one thread, then `commit`.
+// fill it from one thread, then `commit`. The batch reads the state of the collection at
+// its first write and commits after that state.
 class Batch {
  public:
   void write(const std::string& series, const Frame& frame, const WriteOptions& options = {});
@@ -32,7 +34,9 @@ class Batch {
  private:
   friend class Collection;
   explicit Batch(std::shared_ptr<CollectionState> state) : state_(std::move(state)) {}
+  const Snapshot& base();
   std::shared_ptr<CollectionState> state_;
+  std::shared_ptr<const Snapshot> base_;
   std::vector<std::pair<CommitRow, Embedded>> rows_;
 };
 
@@ -60,6 +64,18 @@ class Collection {
   std::optional<Commit> leaf_commit(std::optional<int64_t> before_ms = {}) const;
   // Every revision with its commit, in log order.
   std::vector<std::pair<Revision, Commit>> revisions() const;
+  History history() const;
+
+  // Heads: one revision per head content, in log order. Several heads, or a state (the
+  // last revision of the log, which readers see) that is not the head, mean that some
+  // writes are not in what readers see: `diverged` says so, and `merge` repairs it.
+  std::vector<Revision> heads() const;
+  bool diverged(std::optional<int64_t> before_ms = {}) const;
+  // Reunites the heads in one commit whose content holds every head's writes (a later head
+  // in log order wins where they overlap) and makes it the state. With auto-merge on (the
+  // default, RepoOptions::auto_merge) every writer does this after its commit. Returns the
+  // revisions written: none when there was nothing to merge.
+  std::vector<Revision> merge();
 
   const std::shared_ptr<CollectionState>& state() const { return state_; }
 

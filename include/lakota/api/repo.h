@@ -24,6 +24,11 @@ struct RepoOptions {
   // some blosc blocks cannot). On by default; LAKOTA_VERIFY=0 turns it off.
   bool verify_digests = default_verify_digests();
   static bool default_verify_digests();
+  // A writer whose commit made a second head merges at once (and so does a merge that
+  // raced another), so that readers see every write. On by default; LAKOTA_AUTO_MERGE=0
+  // turns it off (as the reference: heads stay until `merge`).
+  bool auto_merge = default_auto_merge();
+  static bool default_auto_merge();
 };
 
 class Repo {

@@ -3,8 +3,9 @@
 // revision file last) and visible completely or not at all.
 //
 // A Series is a cheap handle (collection + label); safe to share between threads. Writes
-// from several threads or processes never corrupt the collection: concurrent writes make
-// sibling revisions, which `Collection::merge` reunites (later issue).
+// from several threads or processes never corrupt the collection: each lands as its own
+// revision, computed from the state it read; concurrent writes make sibling heads, which
+// the writer merges at once (auto-merge, on by default) or `Collection::merge` reunites.
 #pragma once
 
 #include <functional>
@@ -68,9 +69,6 @@ class Series {
  private:
   friend class Collection;
   friend class Batch;
-  // The commit rows of a write (for key-value collections: an upsert; none when the
-  // stored rows already hold these values).
-  std::vector<std::pair<CommitRow, Embedded>> prepare_write(const Frame& frame, const WriteOptions& options) const;
   std::shared_ptr<CollectionState> state_;
   std::string label_;
 };

@@ -3,15 +3,18 @@
 // Each revision is a file `<parent>.<child>` whose content is a commit payload; `child` is
 // `<hextime>-<sha1 of the content>`. Concurrent writers create sibling revisions (several
 // heads) that a merge reunites. The log is a depth-first walk of the revision tree, in the
-// reference's order; the current state (leaf) is the last revision of the log.
+// reference's order; the current state is the last revision of the log (the reference's
+// leaf), so both implementations read the same state of any repository.
 //
-// A Changelog is a cheap handle over a pod; it keeps no state of its own, so it is safe to
-// share between threads (each call lists the folder afresh).
+// A History is an immutable value (one listing of the folder, analysed); a Changelog is a
+// cheap handle over a pod that keeps no state of its own. Both are safe to share between
+// threads.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lakota/storage/pod.h"
@@ -24,25 +27,56 @@ extern const std::string kPhi;
 struct Revision {
   std::string parent;
   std::string child;
-  bool is_leaf = false;
+  // Its content is a head: no revision was written on any revision holding it.
+  bool is_head = false;
+  // Its child was reached earlier in the log (a merge written under several heads with one
+  // hextime, as the reference may do): the log expands that child's revisions only at the
+  // first visit.
+  bool revisit = false;
 
   std::string path() const { return parent + "." + child; }
-  int64_t epoch_ms() const;        // the child's hextime
-  std::string child_digest() const;  // the sha1 part of the child
+  int64_t epoch_ms() const;          // the child's hextime
+  std::string child_digest() const;  // the sha1 part of the child: the content's name
   std::string parent_digest() const;
+};
+
+// The revisions of a changelog in log order, and the graph between their contents. Two
+// revisions with the same child sha1 hold the same content (a merge is written once per
+// head), so heads and ancestry are questions about contents, not about file names.
+class History {
+ public:
+  History() = default;
+  explicit History(std::vector<Revision> log);
+
+  const std::vector<Revision>& log() const { return log_; }
+  bool empty() const { return log_.empty(); }
+  // The current state: the last revision of the log; null when there is none.
+  const Revision* state() const { return log_.empty() ? nullptr : &log_.back(); }
+  // One revision per head content (the last of the log that holds it), in log order.
+  std::vector<Revision> heads() const;
+  // True when there is at most one head and the state holds it: nothing to merge.
+  bool settled() const;
+  // A revision holding the newest content that every revision of `revs` descends from;
+  // nullopt when they share none that is still in the changelog (trimmed, or unrelated).
+  std::optional<Revision> common_ancestor(const std::vector<Revision>& revs) const;
+  // The revision of the log that holds content `digest` (its last one), if any.
+  std::optional<Revision> find(std::string_view digest) const;
+  // The longest prefix of the log whose revisions are older than `before_ms`.
+  History before(int64_t before_ms) const;
+
+ private:
+  std::vector<Revision> log_;
 };
 
 class Changelog {
  public:
   explicit Changelog(PodPtr pod) : pod_(std::move(pod)) {}
 
-  // All revisions in log order. Names that are not revisions (as `a.b` with both parts
-  // `<hextime>-<sha1>`) are ignored.
-  std::vector<Revision> log() const;
-  // Builds the log from a listing (names of the folder).
-  static std::vector<Revision> log_of(std::vector<std::string> names);
-  // The longest prefix of `log` whose revisions are older than `before_ms`.
-  static std::vector<Revision> before(const std::vector<Revision>& log, int64_t before_ms);
+  // The history of the folder as it is listed now. Names that are not revisions (as `a.b`
+  // with both parts `<hextime>-<sha1>`) are ignored.
+  History history() const { return history_of(pod_->ls()); }
+  static History history_of(std::vector<std::string> names);
+  std::vector<Revision> log() const { return history().log(); }
   std::optional<Revision> leaf() const;
   std::vector<std::string> listing() const { return pod_->ls(); }
 
@@ -50,14 +84,22 @@ class Changelog {
   // writer may still be writing it, as the reference does) and then raises CorruptData.
   std::string read(const Revision& rev) const;
 
-  // Writes `payload` as a child of each parent (phi for a first revision). A payload equal
-  // to its parent's is skipped. Hextimes are max(now, parent time + 1 ms) and increase
-  // from one parent to the next. Returns the revisions written.
-  std::vector<Revision> commit(std::string_view payload, const std::vector<std::string>& parents);
+  // Writes `payload` as the revision that follows `base` (null for a first revision), so
+  // that it becomes the state when nothing else was written since `base` and a sibling head
+  // otherwise. A payload equal to its base's is skipped. The hextime is max(now, base time
+  // + 1 ms). When `base` is a revisit, the revision is written under the child (for the
+  // graph) and again, later, under its parent (so that the log reaches it last). Returns the
+  // revisions written, the one the log reaches last at the end.
+  std::vector<Revision> commit(std::string_view payload, const Revision* base);
+  // Writes `payload` as a merge of `parents`: one revision per parent, each with its own,
+  // increasing hextime (never two files with one child). Parents holding the payload
+  // already are skipped.
+  std::vector<Revision> commit_merge(std::string_view payload, const std::vector<Revision>& parents);
 
   const PodPtr& pod() const { return pod_; }
 
  private:
+  std::vector<Revision> write_under(std::string_view payload, const std::vector<Revision>& bases);
   PodPtr pod_;
 };
 

@@ -1,0 +1,186 @@
+#include "merge.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "lakota/error.h"
+#include "state.h"
+
+namespace lakota {
+namespace {
+
+bool same_row(const CommitRow& a, const CommitRow& b) {
+  return a.label == b.label && a.length == b.length && a.closed == b.closed && a.digests == b.digests &&
+         a.start.size() == b.start.size() && a.stop.size() == b.stop.size() && compare_tuples(a.start, b.start) == 0 &&
+         compare_tuples(a.stop, b.stop) == 0;
+}
+
+// Rows of one series in a commit: they are contiguous (rows are sorted by label).
+struct SeriesRows {
+  const Commit* commit = nullptr;
+  size_t begin = 0, end = 0;
+
+  size_t size() const { return end - begin; }
+  CommitRow row(size_t k) const { return commit->row(begin + k); }
+  Commit slice() const { return commit->slice(begin, end); }
+};
+
+SeriesRows rows_of(const Commit& c, const std::string& label) {
+  auto pos = c.match(label);
+  if (pos.empty()) return {&c, 0, 0};
+  return {&c, pos.front(), pos.back() + 1};
+}
+
+bool same_rows(const SeriesRows& a, const SeriesRows& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k)
+    if (!same_row(a.row(k), b.row(k))) return false;
+  return true;
+}
+
+Embedded embedded_of(const Commit& c, const CommitRow& row) {
+  Embedded out;
+  for (const auto& d : row.digests)
+    if (c.embedded().count(d)) out[d] = c.embedded().find(d)->second;
+  return out;
+}
+
+// Row-wise merge of one series: `root` and the heads that changed it, in log order.
+Commit merge_rows(const CollectionState& st, const std::string& label, const SeriesRows& root,
+                  const std::vector<SeriesRows>& heads) {
+  Commit acc = root.commit ? root.slice() : Commit(st.schema);
+  std::vector<CommitRow> root_rows;
+  for (size_t k = 0; k < root.size(); ++k) root_rows.push_back(root.row(k));
+  for (const auto& head : heads) {
+    if (head.size() == 0) {  // the head deleted the series
+      acc = acc.delete_labels({label});
+      continue;
+    }
+    std::vector<CommitRow> rows;
+    for (size_t k = 0; k < head.size(); ++k) rows.push_back(head.row(k));
+    auto views_of = [&](const CommitRow& r) {
+      return std::any_of(rows.begin(), rows.end(), [&](const CommitRow& h) { return h.digests == r.digests; });
+    };
+    // Ancestor data the head holds no view of any more, that no new row of its covers
+    // either (the series was dropped and written again): the head removed it.
+    for (const auto& r : root_rows) {
+      if (r.length == 0 || views_of(r)) continue;
+      for (auto& [row, emb] : st.prepare_delete(label, r.start, r.stop, r.closed)) acc = acc.update(row, emb);
+    }
+    for (const auto& r : rows) {
+      bool old = std::any_of(root_rows.begin(), root_rows.end(), [&](const CommitRow& o) {
+        return same_row(o, r) || (r.length > 0 && o.digests == r.digests);
+      });
+      if (!old) acc = acc.update(r, embedded_of(*head.commit, r));
+    }
+  }
+  return acc;
+}
+
+bool same_cell(const Column& a, size_t i, const Column& b, size_t j) {
+  if (a.dtype().kind == Kind::Object) return a.object(i) == b.object(j);
+  if (a.dtype().kind == Kind::Str) return a.str(i) == b.str(j);
+  return a.dtype().size == b.dtype().size &&
+         std::memcmp(a.data() + i * a.dtype().size, b.data() + j * b.dtype().size, a.dtype().size) == 0;
+}
+
+// Key-by-key merge of one key-value series.
+Commit merge_keys(const CollectionState& st, const std::string& label, const SeriesRows& root,
+                  const std::vector<SeriesRows>& heads) {
+  const Schema& sch = *st.schema;
+  std::vector<Frame> frames;
+  frames.push_back(root.commit ? read_series(st, *root.commit, label, {}) : read_series(st, Commit(st.schema), label, {}));
+  for (const auto& h : heads) frames.push_back(read_series(st, *h.commit, label, {}));
+  auto less = [](const Tuple& a, const Tuple& b) { return compare_tuples(a, b) < 0; };
+  auto same_values = [&](size_t fa, size_t i, size_t fb, size_t j) {
+    for (size_t c = 0; c < sch.size(); ++c)
+      if (!same_cell(frames[fa].columns()[c], i, frames[fb].columns()[c], j)) return false;
+    return true;
+  };
+  std::map<Tuple, size_t, decltype(less)> root_keys(less);
+  std::map<Tuple, std::pair<size_t, size_t>, decltype(less)> result(less);  // key -> (frame, position)
+  for (size_t i = 0; i < frames[0].size(); ++i) {
+    Tuple key = index_tuple(sch, frames[0], i);
+    root_keys[key] = i;
+    result[key] = {0, i};
+  }
+  for (size_t f = 1; f < frames.size(); ++f) {
+    std::set<Tuple, decltype(less)> present(less);
+    for (size_t i = 0; i < frames[f].size(); ++i) {
+      Tuple key = index_tuple(sch, frames[f], i);
+      auto r = root_keys.find(key);
+      if (r == root_keys.end() || !same_values(0, r->second, f, i)) result[key] = {f, i};
+      present.insert(std::move(key));
+    }
+    for (const auto& [key, pos] : root_keys)
+      if (!present.count(key)) result.erase(key);  // deleted by this head
+  }
+  if (result.empty()) return Commit(st.schema);
+  std::vector<size_t> offset{0};
+  for (const auto& f : frames) offset.push_back(offset.back() + f.size());
+  std::vector<size_t> order;
+  for (const auto& [key, src] : result) order.push_back(offset[src.first] + src.second);
+  Frame all = Frame::concat(frames);
+  std::vector<Column> cols;
+  for (const auto& c : all.columns()) cols.push_back(c.take(order));
+  Commit out(st.schema);
+  for (const auto& [row, emb] : st.prepare(label, Frame(all.names(), std::move(cols)), {})) out = out.update(row, emb);
+  return out;
+}
+
+}  // namespace
+
+Commit merge_heads(const CollectionState& st, const History& history, const std::vector<Revision>& heads) {
+  std::vector<Commit> commits;
+  for (const auto& h : heads) commits.push_back(st.load_commit(h));
+  std::optional<Commit> root;
+  if (auto r = history.common_ancestor(heads)) root = st.load_commit(*r);
+  Commit empty(st.schema);
+  const Commit& base = root ? *root : empty;
+
+  std::set<std::string> labels;
+  for (const auto& l : base.labels()) labels.insert(l);
+  for (const auto& c : commits)
+    for (const auto& l : c.labels()) labels.insert(l);
+
+  // Runs of series taken as they are from one commit become one slice.
+  std::vector<Commit> parts;
+  SeriesRows run;
+  auto flush = [&]() {
+    if (run.commit && run.size()) parts.push_back(run.slice());
+    run = {};
+  };
+  auto take = [&](const SeriesRows& rows) {
+    if (rows.size() == 0) return;
+    if (run.commit == rows.commit && run.end == rows.begin) {
+      run.end = rows.end;
+      return;
+    }
+    flush();
+    run = rows;
+  };
+  for (const auto& label : labels) {
+    SeriesRows root_rows = rows_of(base, label);
+    std::vector<SeriesRows> changed;
+    for (const auto& c : commits) {
+      SeriesRows rows = rows_of(c, label);
+      if (!same_rows(rows, root_rows)) changed.push_back(rows);
+    }
+    bool alike = std::all_of(changed.begin(), changed.end(), [&](const SeriesRows& r) { return same_rows(r, changed[0]); });
+    if (changed.empty()) {
+      take(root_rows);
+    } else if (alike) {
+      take(changed[0]);
+    } else {
+      flush();
+      parts.push_back(st.kv ? merge_keys(st, label, root_rows, changed) : merge_rows(st, label, root_rows, changed));
+    }
+  }
+  flush();
+  if (parts.empty()) return empty;
+  return Commit::concat(parts);
+}
+
+}  // namespace lakota
