@@ -17,6 +17,39 @@ bool same_row(const CommitRow& a, const CommitRow& b) {
          compare_tuples(a.stop, b.stop) == 0;
 }
 
+// Is head row `h` what is left of root row `r` after the head's own writes cut it? Stored
+// arrays are named by their content, so a view of the same arrays inside the root row's
+// range is a piece of it.
+bool is_piece_of(const CommitRow& h, const CommitRow& r) {
+  return h.length > 0 && h.label == r.label && h.length == r.length && h.digests == r.digests &&
+         compare_tuples(h.start, r.start) >= 0 && compare_tuples(h.stop, r.stop) <= 0;
+}
+
+// An index range with its closed flags.
+struct Interval {
+  Tuple lo, hi;
+  Closed closed;
+};
+
+bool is_empty(const Interval& i) {
+  int c = compare_tuples(i.lo, i.hi);
+  return c > 0 || (c == 0 && !(i.closed.left && i.closed.right));
+}
+
+// The parts of `a` outside `b` (none, one or two).
+std::vector<Interval> subtract(const Interval& a, const Interval& b) {
+  int c = compare_tuples(b.hi, a.lo);
+  if (c < 0 || (c == 0 && !(b.closed.right && a.closed.left))) return {a};
+  c = compare_tuples(b.lo, a.hi);
+  if (c > 0 || (c == 0 && !(b.closed.left && a.closed.right))) return {a};
+  std::vector<Interval> out;
+  Interval before{a.lo, b.lo, {a.closed.left, !b.closed.left}};
+  Interval after{b.hi, a.hi, {!b.closed.right, a.closed.right}};
+  for (auto* i : {&before, &after})
+    if (!is_empty(*i)) out.push_back(std::move(*i));
+  return out;
+}
+
 // Rows of one series in a commit: they are contiguous (rows are sorted by label).
 struct SeriesRows {
   const Commit* commit = nullptr;
@@ -70,10 +103,24 @@ Commit merge_rows(const CollectionState& st, const std::string& label, const Ser
       for (auto& [row, emb] : st.prepare_delete(label, r.start, r.stop, r.closed)) acc = acc.update(row, emb);
     }
     for (const auto& r : rows) {
-      bool old = std::any_of(root_rows.begin(), root_rows.end(), [&](const CommitRow& o) {
-        return same_row(o, r) || (r.length > 0 && o.digests == r.digests);
-      });
-      if (!old) acc = acc.update(r, embedded_of(*head.commit, r));
+      if (r.length > 0) {
+        bool old = std::any_of(root_rows.begin(), root_rows.end(), [&](const CommitRow& o) { return is_piece_of(r, o); });
+        if (!old) acc = acc.update(r, embedded_of(*head.commit, r));
+        continue;
+      }
+      // A range delete. Empty rows all look alike (a delete inside a deleted range leaves
+      // the same rows as no delete), so a head's deletes count where the ancestor was not
+      // empty already: there they removed rows it saw, or ranges nothing had written.
+      std::vector<Interval> parts{{r.start, r.stop, r.closed}};
+      for (const auto& o : root_rows) {
+        if (o.length > 0) continue;
+        std::vector<Interval> next;
+        for (const auto& p : parts)
+          for (auto& q : subtract(p, {o.start, o.stop, o.closed})) next.push_back(std::move(q));
+        parts = std::move(next);
+      }
+      for (const auto& p : parts)
+        for (auto& [row, emb] : st.prepare_delete(label, p.lo, p.hi, p.closed)) acc = acc.update(row, emb);
     }
   }
   return acc;
