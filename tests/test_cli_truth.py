@@ -11,7 +11,7 @@ EXIT_CORRUPT, EXIT_STORAGE = 4, 6
 
 
 def test_unknown_and_later_commands_are_usage_errors(lakota):
-    for cmd in ["gc", "merge", "push", "pull", "defrag", "frobnicate"]:
+    for cmd in ["gc", "push", "pull", "defrag", "frobnicate"]:
         res = lakota(cmd)
         assert res.code == EXIT_INVALID, (cmd, res)
         assert res.err.count("\n") == 1 and cmd in res.err, res.err

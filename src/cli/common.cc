@@ -1,0 +1,131 @@
+#include "cli/common.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+
+namespace lakota::cli {
+namespace {
+
+std::string default_repo() {
+  if (const char* env = std::getenv("LAKOTA_REPO")) {
+    if (!*env) throw InvalidInput("LAKOTA_REPO is set but empty (unset it to use .lakota, or name a repository)");
+    return env;
+  }
+  return "file:///.lakota";
+}
+
+Repo open_uri(const Globals& g, const std::string& uri) {
+  PodPtr pod = pod_from_uri(uri);
+  // -vv shows every storage access on stderr, as the reference's debug log does.
+  if (g.verbose > 1) pod = make_logging_pod(pod, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+  return Repo(pod);
+}
+
+std::map<std::string, std::string>& docs() {
+  static std::map<std::string, std::string> d;
+  return d;
+}
+
+}  // namespace
+
+Repo open_repo(const Globals& g) {
+  if (g.repo.size() > 1) {
+    throw InvalidInput("several --repo (a local cache in front of a remote) are not available in this version");
+  }
+  return open_uri(g, g.repo.empty() ? default_repo() : g.repo.back());
+}
+
+Repo open_remote(const Globals& g, const std::string& uri) { return open_uri(g, uri); }
+
+Collection get_collection(const Repo& repo, const std::string& label) { return repo.collection_by_prefix(label); }
+
+std::pair<std::string, std::string> split_label(const std::string& label) {
+  auto slash = label.find('/');
+  if (slash == std::string::npos) {
+    throw InvalidInput("label '" + label + "' should have the form collection/series");
+  }
+  return {label.substr(0, slash), label.substr(slash + 1)};
+}
+
+Series get_series(const Repo& repo, const std::string& label, bool auto_create) {
+  auto [c_label, s_label] = split_label(label);
+  Collection clct = get_collection(repo, c_label);
+  if (auto_create) return clct.series(s_label);
+  return clct.series_by_prefix(s_label);
+}
+
+std::string pretty_number(double x) {
+  static const char* prefixes = "yzafpnum_kMGTPEZY";
+  if (x == 0) return "0";
+  int idx = 0;
+  double factor = 1e-24;
+  for (int i = 0; i < 16 && x >= factor * 1000; ++i, factor *= 1000) idx = i + 1;
+  char buf[64];
+  char p = prefixes[idx];
+  std::snprintf(buf, sizeof buf, p == '_' ? "%.2f" : "%.2f%c", x / factor, p);
+  return buf;
+}
+
+std::string local_datetime(int64_t ms) {
+  time_t secs = ms / 1000;
+  struct tm tm {};
+  localtime_r(&secs, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  std::string out = buf;
+  if (ms % 1000) {
+    char frac[16];
+    std::snprintf(frac, sizeof frac, ".%03d000", int(ms % 1000));
+    out += frac;
+  }
+  return out;
+}
+
+void warn(const std::string& message) {
+  std::fflush(stdout);
+  std::string line = "lakota: warning: " + escape_message(message) + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+void warn_if_diverged(const Collection& collection, std::optional<int64_t> before_ms) {
+  History h = collection.history();
+  if (before_ms) h = h.before(*before_ms);
+  if (h.settled()) return;
+  bool registry = collection.path().find_first_not_of("0/") == std::string::npos;
+  std::string what = registry ? "the registry" : "collection '" + collection.label() + "'";
+  auto heads = h.heads();
+  std::string detail = heads.size() > 1 ? "has " + std::to_string(heads.size()) + " heads"
+                                        : "has a head that its last revision does not hold";
+  warn(what + " " + detail + ": this state misses some writes (run 'lakota merge" +
+       (registry ? std::string() : " " + collection.label()) + "')");
+}
+
+int exit_code(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::InvalidInput: return 2;
+    case ErrorKind::NotFound: return 3;
+    case ErrorKind::CorruptData: return 4;
+    case ErrorKind::Conflict: return 5;
+    case ErrorKind::Storage: return 6;
+    case ErrorKind::Internal: return 1;
+  }
+  return 1;
+}
+
+void print_error(const std::string& message) {
+  std::fflush(stdout);
+  std::string line = "lakota: error: " + escape_message(message) + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+void add_doc(const std::string& command, const std::string& text) { docs()[command] = text; }
+
+std::optional<std::string> doc_of(const std::string& command) {
+  auto it = docs().find(command);
+  if (it == docs().end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace lakota::cli

@@ -1,0 +1,140 @@
+"""History and concurrency from the command line (issue 6): concurrent processes never
+hide each other's writes, merges hold every head's writes and read the same in the
+reference, and a repository the reference merged stays right for both."""
+import concurrent.futures
+import textwrap
+
+from conftest import REF_PYTHON, ROOT, norm, run
+
+SCHEMA = ["id int*", "x float"]
+WRITERS, WRITES, ROWS = 6, 5, 40
+
+
+def block(writer, k, rows=ROWS, base=None):
+    start = (k * WRITERS + writer) * rows
+    base = writer * 1000 + k if base is None else base
+    return "id,x\n" + "".join(f"{i},{base + (i - start) / 1000}\n" for i in range(start, start + rows))
+
+
+def in_parallel(fn, n=WRITERS):
+    with concurrent.futures.ThreadPoolExecutor(n) as pool:
+        return list(pool.map(fn, range(n)))
+
+
+def test_concurrent_processes_keep_every_write(lakota, ref):
+    assert lakota("create", "c", *SCHEMA).code == 0
+
+    def writer(w):
+        codes = []
+        for k in range(WRITES):
+            codes.append(lakota("write", "c/shared", input=block(w, k)).code)
+            codes.append(lakota("write", f"c/own{w}", input=block(w, k)).code)
+            codes.append(lakota("create", f"made-{w}-{k}", *SCHEMA).code)
+        return codes
+
+    assert all(code == 0 for codes in in_parallel(writer) for code in codes)
+    res = lakota("len", "c/shared")
+    assert res.out.strip() == str(WRITERS * WRITES * ROWS), res
+    assert "warning" not in res.err
+    ids = [int(line.split(",")[0]) for line in lakota("read", "c/shared").out.splitlines()[1:]]
+    assert ids == list(range(WRITERS * WRITES * ROWS))
+    for w in range(WRITERS):
+        assert lakota("len", f"c/own{w}").out.strip() == str(WRITES * ROWS)
+    names = lakota("ls").out.split()[1:]
+    assert sorted(names) == sorted(["c"] + [f"made-{w}-{k}" for w in range(WRITERS) for k in range(WRITES)])
+    # The reference reads the same rows and the same collections.
+    assert norm(ref("read", "c/shared").out) == lakota("read", "c/shared").out
+    assert norm(ref("read", "c/own3").out) == lakota("read", "c/own3").out
+    assert sorted(ref("ls").out.split()[1:]) == sorted(names)
+
+
+def diverge(lakota, ref, first, second, base=None):
+    """Two heads made the reference's way: write in A, push to B, write in each, pull."""
+    assert ref("-r", "repo_A", "create", "c", *SCHEMA).code == 0
+    if base:
+        assert ref("-r", "repo_A", "write", "c/s", input=base).code == 0
+    assert ref("-r", "repo_A", "push", "repo_B").code == 0
+    assert ref("-r", "repo_A", "write", "c/s", input=first).code == 0
+    assert ref("-r", "repo_B", "write", "c/s", input=second).code == 0
+    assert ref("-r", "repo_A", "pull", "repo_B").code == 0
+
+
+def rows_of(text):
+    return {int(line.split(",")[0]): float(line.split(",")[1]) for line in norm(text).splitlines()[1:]}
+
+
+def test_merge_of_partial_overwrites_reads_the_same_in_the_reference(lakota, ref):
+    # The reference's own merge crashes on this history.
+    base = "id,x\n" + "".join(f"{i},{i}\n" for i in range(100))
+    first = "id,x\n" + "".join(f"{i},{1000 + i}\n" for i in range(10, 20))
+    second = "id,x\n" + "".join(f"{i},{2000 + i}\n" for i in range(80, 90))
+    diverge(lakota, ref, first, second, base)
+    res = lakota("-r", "repo_A", "read", "c/s")
+    assert "2 heads" in res.err and "lakota merge c" in res.err
+    assert "*" in lakota("-r", "repo_A", "rev", "c").out
+    res = lakota("-r", "repo_A", "merge")
+    assert res.code == 0 and res.out == "" and "merged collection 'c'" in res.err
+    ours = rows_of(lakota("-r", "repo_A", "read", "c/s").out)
+    expected = {i: float(1000 + i if 10 <= i < 20 else 2000 + i if 80 <= i < 90 else i) for i in range(100)}
+    assert ours == expected
+    assert rows_of(ref("-r", "repo_A", "read", "c/s").out) == expected
+    res = lakota("-r", "repo_A", "merge", "c")
+    assert res.code == 0 and "nothing to merge" in res.err
+    assert "warning" not in lakota("-r", "repo_A", "read", "c/s").err
+
+
+def test_a_write_after_a_reference_merge_with_one_hextime_is_seen_by_both(lakota, ref, tmp_path):
+    diverge(lakota, ref, block(0, 0), block(1, 0))
+    # The reference's merge writes one file per head; give both the same hextime, as two
+    # writes within one millisecond do.
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT / 'tests')!r})
+        import ref_env
+        import lakota.changelog as changelog
+        from lakota import Repo
+        changelog.hextime = lambda *a: "{'1' * 11}"
+        Repo({str(tmp_path / 'repo_A')!r}).collection("c").merge()
+        """
+    )
+    assert run([REF_PYTHON, "-c", script], cwd=tmp_path).code == 0
+    names = [p.name for p in (tmp_path / "repo_A").rglob("*") if p.name.count(".") == 1]
+    children = [n.split(".")[1] for n in names if n.split(".")[1].startswith("1" * 11)]
+    assert len(children) == 2 and children[0] == children[1]  # one child reached twice
+    assert lakota("-r", "repo_A", "write", "c/s", input=block(2, 0)).code == 0
+    expected = {**rows_of(block(0, 0)), **rows_of(block(1, 0)), **rows_of(block(2, 0))}
+    assert rows_of(lakota("-r", "repo_A", "read", "c/s").out) == expected
+    assert rows_of(ref("-r", "repo_A", "read", "c/s").out) == expected
+    # And the next write too.
+    assert lakota("-r", "repo_A", "write", "c/s", input=block(3, 0)).code == 0
+    expected.update(rows_of(block(3, 0)))
+    assert rows_of(ref("-r", "repo_A", "read", "c/s").out) == expected
+    assert rows_of(lakota("-r", "repo_A", "read", "c/s").out) == expected
+
+
+def test_merge_without_names_merges_the_registry_and_every_collection(lakota, ref):
+    # Collections created on each side: the reference leaves two registry heads.
+    assert ref("-r", "repo_A", "create", "c", *SCHEMA).code == 0
+    assert ref("-r", "repo_A", "push", "repo_B").code == 0
+    assert ref("-r", "repo_A", "create", "mine", *SCHEMA).code == 0
+    assert ref("-r", "repo_B", "create", "theirs", *SCHEMA).code == 0
+    assert ref("-r", "repo_A", "pull", "repo_B").code == 0
+    assert "the registry has 2 heads" in lakota("-r", "repo_A", "ls").err
+    assert lakota("-r", "repo_A", "merge").code == 0
+    assert lakota("-r", "repo_A", "ls").out.split()[1:] == ["c", "mine", "theirs"]
+    assert ref("-r", "repo_A", "ls").out.split()[1:] == ["c", "mine", "theirs"]
+    assert lakota("-r", "repo_A", "merge", "nosuch").code == 3
+
+
+def test_auto_merge_can_be_switched_off(lakota):
+    assert lakota("create", "c", *SCHEMA).code == 0
+    env = {"LAKOTA_AUTO_MERGE": "0"}
+
+    def writer(w):
+        return lakota("write", "c/s", input=block(w, 0), env=env).code
+
+    assert in_parallel(writer) == [0] * WRITERS
+    res = lakota("merge", "c")
+    assert res.code == 0
+    assert lakota("len", "c/s").out.strip() == str(WRITERS * ROWS)
