@@ -41,9 +41,9 @@ std::optional<Commit> Collection::leaf_commit(std::optional<int64_t> before_ms) 
   return snap.commit;
 }
 
-History Collection::history() const { return state_->history(); }
-std::vector<Revision> Collection::heads() const { return state_->history().heads(); }
-bool Collection::diverged(std::optional<int64_t> before_ms) const { return !state_->history(before_ms).settled(); }
+History Collection::history() const { return *state_->history(); }
+std::vector<Revision> Collection::heads() const { return state_->history()->heads(); }
+bool Collection::diverged(std::optional<int64_t> before_ms) const { return !state_->history(before_ms)->settled(); }
 std::vector<Revision> Collection::merge() { return state_->settle(); }
 
 std::vector<std::pair<Revision, Commit>> Collection::revisions() const {

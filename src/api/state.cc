@@ -29,20 +29,24 @@ CollectionState::CollectionState(std::string label_, std::shared_ptr<const Schem
       options(options_),
       kv(schema->kind() && *schema->kind() == "kv") {}
 
-History CollectionState::history(std::optional<int64_t> before_ms) const {
+std::shared_ptr<const History> CollectionState::history(std::optional<int64_t> before_ms) const {
   auto names = changelog.listing();
-  std::lock_guard lock(mutex_);
-  if (!history_ || names != listing_) {
-    history_ = Changelog::history_of(names);
-    listing_ = std::move(names);
+  std::shared_ptr<const History> h;
+  {
+    std::lock_guard lock(mutex_);
+    if (!history_ || names != listing_) {
+      history_ = std::make_shared<const History>(Changelog::history_of(names));
+      listing_ = std::move(names);
+    }
+    h = history_;
   }
-  return before_ms ? history_->before(*before_ms) : *history_;
+  return before_ms ? std::make_shared<const History>(h->before(*before_ms)) : h;
 }
 
 Snapshot CollectionState::snapshot(std::optional<int64_t> before_ms) const {
-  History h = history(before_ms);
-  if (h.empty()) return Snapshot{std::nullopt, Commit(schema), false};
-  return Snapshot{*h.state(), load_commit(*h.state()), !h.settled()};
+  auto h = history(before_ms);
+  if (h->empty()) return Snapshot{std::nullopt, Commit(schema), false};
+  return Snapshot{*h->state(), load_commit(*h->state()), !h->settled()};
 }
 
 Commit CollectionState::load_commit(const Revision& rev) const {
@@ -292,12 +296,7 @@ bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit
                     (!history_->empty() && base.revision && history_->state()->path() == base.revision->path() &&
                      !base.revision->revisit));
     if (extends) {
-      std::vector<Revision> log = history_->log();
-      for (auto& r : log) r.is_head = false;
-      Revision head = rev;
-      head.is_head = true;
-      log.push_back(std::move(head));
-      history_ = History(std::move(log));
+      history_ = std::make_shared<const History>(history_->extended(rev));
       std::string name = rev.path();
       listing_.insert(std::upper_bound(listing_.begin(), listing_.end(), name), name);
     } else {
@@ -323,12 +322,12 @@ std::vector<Revision> CollectionState::settle() {
   // Each round writes a merge (or brings the state to the only head); concurrent settlers
   // that see the same heads write the same content, so rounds stop once writers stop.
   for (int round = 0; round < 32; ++round) {
-    History h = history();
-    if (h.settled()) break;
-    auto heads = h.heads();
+    auto h = history();
+    if (h->settled()) break;
+    auto heads = h->heads();
     std::vector<Revision> revs;
-    if (heads.size() == 1) revs = changelog.commit(changelog.read(heads[0]), h.state());
-    else revs = changelog.commit_merge(merge_heads(*this, h, heads).encode(), heads);
+    if (heads.size() == 1) revs = changelog.commit(changelog.read(heads[0]), h->state());
+    else revs = changelog.commit_merge(merge_heads(*this, *h, heads).encode(), heads);
     if (revs.empty()) break;
     written.insert(written.end(), revs.begin(), revs.end());
   }

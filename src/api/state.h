@@ -46,9 +46,9 @@ struct CollectionState {
   RepoOptions options;
   bool kv;
 
-  // The history, rebuilt only when the folder listing changes.
-  History history(std::optional<int64_t> before_ms = {}) const;
-  std::vector<Revision> log() const { return history().log(); }
+  // The history, analysed again only when the folder listing changes.
+  std::shared_ptr<const History> history(std::optional<int64_t> before_ms = {}) const;
+  std::vector<Revision> log() const { return history()->log(); }
   Snapshot snapshot(std::optional<int64_t> before_ms = {}) const;
   Commit load_commit(const Revision& rev) const;
 
@@ -82,7 +82,7 @@ struct CollectionState {
 
   mutable std::mutex mutex_;
   mutable std::vector<std::string> listing_;
-  mutable std::optional<History> history_;
+  mutable std::shared_ptr<const History> history_;
   mutable std::string cached_path_;
   mutable std::optional<Commit> cached_commit_;
 };

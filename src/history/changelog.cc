@@ -85,24 +85,33 @@ History::History(std::vector<Revision> log) : log_(std::move(log)) {
     }
     r.is_head = it->second;
   }
-}
-
-std::vector<Revision> History::heads() const {
   std::map<std::string_view, size_t> last;  // content -> position of its last head revision
   for (size_t i = 0; i < log_.size(); ++i)
     if (log_[i].is_head) last[content_of(log_[i].child)] = i;
-  std::vector<size_t> pos;
-  for (const auto& [content, i] : last) pos.push_back(i);
-  std::sort(pos.begin(), pos.end());
+  for (const auto& [content, i] : last) heads_.push_back(i);
+  std::sort(heads_.begin(), heads_.end());
+}
+
+std::vector<Revision> History::heads() const {
   std::vector<Revision> out;
-  for (auto i : pos) out.push_back(log_[i]);
+  for (auto i : heads_) out.push_back(log_[i]);
   return out;
 }
 
 bool History::settled() const {
-  auto h = heads();
-  if (h.size() > 1) return false;
-  return h.empty() || h[0].child_digest() == state()->child_digest();
+  if (heads_.size() > 1) return false;
+  return heads_.empty() || content_of(log_[heads_[0]].child) == content_of(state()->child);
+}
+
+History History::extended(Revision rev) const {
+  History out;
+  out.log_ = log_;
+  for (auto& r : out.log_) r.is_head = false;
+  rev.is_head = true;
+  rev.revisit = false;
+  out.log_.push_back(std::move(rev));
+  out.heads_ = {out.log_.size() - 1};
+  return out;
 }
 
 std::optional<Revision> History::find(std::string_view digest) const {

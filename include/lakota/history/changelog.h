@@ -63,9 +63,13 @@ class History {
   std::optional<Revision> find(std::string_view digest) const;
   // The longest prefix of the log whose revisions are older than `before_ms`.
   History before(int64_t before_ms) const;
+  // This settled history followed by `rev`, written on its state (not a revisit): what
+  // the folder holds after a commit that nothing else raced. Cheaper than a new analysis.
+  History extended(Revision rev) const;
 
  private:
   std::vector<Revision> log_;
+  std::vector<size_t> heads_;  // positions of the head revisions, one per content, in log order
 };
 
 class Changelog {
