@@ -207,6 +207,22 @@ TEST_P(MergeTest, AWriterMergesTheHeadItMadeAtOnce) {
   EXPECT_EQ(c2.series("s").length(), 30u);
 }
 
+TEST_P(MergeTest, AFailedAutoMergeNeverFailsTheCommittedWrite) {
+  auto c = Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  c.series("s").write(range_frame(0, 9, 0));
+  auto other = fork();
+  c.series("s").write(range_frame(10, 19, 0));
+  collection(other).series("s").write(range_frame(20, 29, 0));
+  join(other);
+  // Damage the head that is not the state: the write reads fine, merging is impossible.
+  Revision damaged = c.heads().front();
+  c.changelog().pod()->write(damaged.path(), "damaged", true);
+  auto c2 = collection(pod, RepoOptions{});
+  EXPECT_NO_THROW(c2.series("t").write(range_frame(0, 1, 0)));
+  EXPECT_TRUE(c2.diverged());
+  EXPECT_THROW(c2.merge(), CorruptData);
+}
+
 INSTANTIATE_TEST_SUITE_P(Pods, MergeTest, ::testing::Values("memory", "file"));
 
 // Random concurrent histories: a common part, then two or three heads, each a sequence of

@@ -304,7 +304,15 @@ bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit
       listing_.clear();
     }
   }
-  if (options.auto_merge) settle();
+  if (options.auto_merge) {
+    // The write is committed whatever happens here: a merge that fails (a damaged head,
+    // storage trouble) leaves the heads for the next writer or `merge`, and readers are
+    // told they diverge. It must not make a committed write look failed.
+    try {
+      settle();
+    } catch (const Error&) {
+    }
+  }
   return true;
 }
 
