@@ -138,3 +138,20 @@ def test_auto_merge_can_be_switched_off(lakota):
     res = lakota("merge", "c")
     assert res.code == 0
     assert lakota("len", "c/s").out.strip() == str(WRITERS * ROWS)
+
+
+def test_read_a_revision_and_revert_to_it(lakota, ref):
+    assert lakota("create", "c", *SCHEMA).code == 0
+    assert lakota("write", "c/s", input="id,x\n1,1\n2,2\n").code == 0
+    first = lakota("rev", "c").out.split("Revision: ")[1].split("\n")[0].split(".")[1].rstrip("*")
+    assert lakota("write", "c/s", input="id,x\n2,20\n3,3\n").code == 0
+    assert lakota("read", "c/s", "--rev", first[12:20]).out == "id,x\n1,1.0\n2,2.0\n"
+    assert lakota("read", "c/s", "--rev", first).out == "id,x\n1,1.0\n2,2.0\n"
+    res = lakota("revert", "c", first[12:18])
+    assert res.code == 0 and res.out == ""
+    assert lakota("read", "c/s").out == "id,x\n1,1.0\n2,2.0\n"
+    assert norm(ref("read", "c/s").out) == "id,x\n1,1.0\n2,2.0\n"
+    assert lakota("rev", "c").out.count("Revision:") == 3  # history kept
+    assert "nothing to revert" in lakota("revert", "c", first[12:18]).err
+    assert lakota("revert", "c", "ffffffffff").code == 3
+    assert lakota("read", "c/s", "--rev", "xyz").code == 2

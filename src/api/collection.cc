@@ -46,6 +46,13 @@ std::vector<Revision> Collection::heads() const { return state_->history()->head
 bool Collection::diverged(std::optional<int64_t> before_ms) const { return !state_->history(before_ms)->settled(); }
 std::vector<Revision> Collection::merge() { return state_->settle(); }
 
+bool Collection::revert(const std::string& name) {
+  Revision target = state_->history()->resolve(name);
+  Commit old = state_->load_commit(target);
+  Snapshot base = state_->snapshot();
+  return state_->commit_on(base, [&](const Commit&) { return old; });
+}
+
 std::vector<std::pair<Revision, Commit>> Collection::revisions() const {
   std::vector<std::pair<Revision, Commit>> out;
   for (const auto& rev : state_->log()) out.emplace_back(rev, state_->load_commit(rev));

@@ -238,7 +238,7 @@ Rows delete_key_rows(const CollectionState& st, const Commit& base, const std::s
   return st.prepare(label, Frame(db.names(), std::move(cols)), o);
 }
 
-Frame Series::read(const Query& q) const { return read_series(*state_, state_->snapshot(q.before_ms).commit, label_, q); }
+Frame Series::read(const Query& q) const { return read_series(*state_, state_->snapshot_of(q).commit, label_, q); }
 
 Frame read_series(const CollectionState& st, const Commit& ci, const std::string& label, const Query& q) {
   const Schema& sch = *st.schema;
@@ -274,7 +274,7 @@ Frame Series::tail(size_t count, const Query& q) const {
   if (count == 0) throw InvalidInput("tail needs a length above 0");
   check_query(schema(), q);
   auto cols = selected_columns(schema(), q.select);
-  Snapshot snap = state_->snapshot(q.before_ms);
+  Snapshot snap = state_->snapshot_of(q);
   std::vector<Frame> parts;
   {
     const Commit& ci = snap.commit;
@@ -302,7 +302,7 @@ void Series::paginate(size_t step, const Query& q, const std::function<bool(cons
   if (step == 0) throw InvalidInput("paginate needs a page size above 0");
   check_query(schema(), q);
   auto cols = selected_columns(schema(), q.select);
-  Snapshot snap = state_->snapshot(q.before_ms);
+  Snapshot snap = state_->snapshot_of(q);
   const Commit& ci = snap.commit;
   size_t skip = q.offset;
   std::optional<size_t> left = q.limit;
@@ -341,7 +341,7 @@ void Series::paginate(size_t step, const Query& q, const std::function<bool(cons
 
 size_t Series::length(const Query& q) const {
   check_query(schema(), q);
-  Snapshot snap = state_->snapshot(q.before_ms);
+  Snapshot snap = state_->snapshot_of(q);
   size_t total = 0;
   for (const auto& view : snap.commit.select(label_, q.start, q.stop, q.closed)) {
     Span s = state_->span(snap.commit, view);

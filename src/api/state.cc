@@ -49,6 +49,13 @@ Snapshot CollectionState::snapshot(std::optional<int64_t> before_ms) const {
   return Snapshot{*h->state(), load_commit(*h->state()), !h->settled()};
 }
 
+Snapshot CollectionState::snapshot_of(const Query& q) const {
+  if (q.revision.empty()) return snapshot(q.before_ms);
+  if (q.before_ms) throw InvalidInput("a read takes a revision or a time (--before), not both");
+  Revision rev = history()->resolve(q.revision);
+  return Snapshot{rev, load_commit(rev), false};
+}
+
 Commit CollectionState::load_commit(const Revision& rev) const {
   {
     std::lock_guard lock(mutex_);

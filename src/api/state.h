@@ -50,6 +50,8 @@ struct CollectionState {
   std::shared_ptr<const History> history(std::optional<int64_t> before_ms = {}) const;
   std::vector<Revision> log() const { return history()->log(); }
   Snapshot snapshot(std::optional<int64_t> before_ms = {}) const;
+  // The snapshot a query reads: its revision, else the state as of its `before_ms`.
+  Snapshot snapshot_of(const Query& q) const;
   Commit load_commit(const Revision& rev) const;
 
   // Encoded bytes of an array: embedded, or its segment file (or a soft-deleted one).

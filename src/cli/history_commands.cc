@@ -1,4 +1,4 @@
-// Commands on the history of collections: rev, merge.
+// Commands on the history of collections: rev, merge, revert.
 #include "cli/common.h"
 #include "cli/output.h"
 #include "lakota/text/table.h"
@@ -78,6 +78,13 @@ int cmd_merge(const Globals& g, const std::vector<std::string>& labels) {
   return 0;
 }
 
+int cmd_revert(const Globals& g, const std::string& label, const std::string& rev) {
+  Repo repo = open_repo(g);
+  Collection c = get_collection(repo, label);
+  if (!c.revert(rev) && !g.quiet) std::fprintf(stderr, "nothing to revert: the state holds that content already\n");
+  return 0;
+}
+
 }  // namespace
 
 void add_history_commands(CLI::App& app, Globals& g) {
@@ -100,6 +107,17 @@ void add_history_commands(CLI::App& app, Globals& g) {
   add_doc("merge", "Reunite the heads that concurrent writes left (writers of this version merge by\n"
                    "    themselves; repositories the reference wrote may need it).\n"
                    "  lakota merge\n  lakota merge my_collection");
+
+  struct RevertArgs {
+    std::string label, rev;
+  };
+  auto r = std::make_shared<RevertArgs>();
+  auto* revert = app.add_subcommand("revert", "Make an older revision's content the state again");
+  revert->add_option("label", r->label, "collection")->required();
+  revert->add_option("revision", r->rev, "a file name, a child (hextime-sha1) or a sha1 prefix")->required();
+  revert->callback([&g, r] { g.rc = cmd_revert(g, r->label, r->rev); });
+  add_doc("revert", "Write a new revision whose content is that of an older one (history is kept).\n"
+                    "  lakota revert my_collection 8976db37");
 }
 
 }  // namespace lakota::cli

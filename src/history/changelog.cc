@@ -159,6 +159,42 @@ std::optional<Revision> History::common_ancestor(const std::vector<Revision>& re
   return find(*best);
 }
 
+Revision History::resolve(std::string_view name) const {
+  auto dot = name.find('.');
+  if (dot != std::string_view::npos) {
+    for (const auto& r : log_)
+      if (r.path() == name) return r;
+    throw NotFound("revision '" + std::string(name) + "' not found");
+  }
+  if (is_revision_part(name)) {
+    for (auto it = log_.rbegin(); it != log_.rend(); ++it)
+      if (it->child == name) return *it;
+    throw NotFound("revision '" + std::string(name) + "' not found");
+  }
+  bool hex = name.size() >= 4 && name.size() <= 40 &&
+             std::all_of(name.begin(), name.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  if (!hex) {
+    throw InvalidInput("'" + std::string(name) +
+                       "' is not a revision name (a file name parent.child, a child hextime-sha1, or 4 to 40 "
+                       "lowercase hex digits of a sha1)");
+  }
+  std::map<std::string_view, const Revision*> hits;  // content -> its last revision
+  for (const auto& r : log_)
+    if (content_of(r.child).substr(0, name.size()) == name) hits[content_of(r.child)] = &r;
+  if (hits.empty()) throw NotFound("no revision's sha1 starts with '" + std::string(name) + "'");
+  if (hits.size() > 1) {
+    std::string list;
+    size_t n = 0;
+    for (const auto& [content, r] : hits) {
+      if (n++ == 10) break;
+      list += (list.empty() ? "" : ", ") + std::string(content.substr(0, 12));
+    }
+    throw InvalidInput("revision '" + std::string(name) + "' is ambiguous (" + std::to_string(hits.size()) +
+                       " contents start with it: " + list + (hits.size() > 10 ? ", ..." : "") + ")");
+  }
+  return *hits.begin()->second;
+}
+
 History History::before(int64_t before_ms) const {
   std::vector<Revision> out;
   std::string limit = hextime(before_ms);

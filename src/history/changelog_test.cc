@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
 
@@ -197,6 +199,53 @@ TEST(Changelog, ATamperedRevisionIsCorrupt) {
   pod->write(kPhi + "." + a, "not a");
   Changelog log(pod);
   EXPECT_THROW(log.read(*log.leaf()), CorruptData);
+}
+
+}  // namespace
+}  // namespace lakota
+
+namespace lakota {
+namespace {
+
+TEST(History, RevisionsAreNamedByFileChildOrShaPrefix) {
+  auto pod = make_memory_pod();
+  std::string a = rev(1000, "a"), b = rev(2000, "b");
+  pod->write(kPhi + "." + a, "a");
+  pod->write(a + "." + b, "b");
+  auto h = Changelog(pod).history();
+  EXPECT_EQ(h.resolve(a + "." + b).child, b);
+  EXPECT_EQ(h.resolve(b).child, b);
+  EXPECT_EQ(h.resolve(sha1_hex("a").substr(0, 4)).child, a);
+  EXPECT_EQ(h.resolve(sha1_hex("b")).child, b);
+  EXPECT_THROW(h.resolve("abc"), InvalidInput);           // too short
+  EXPECT_THROW(h.resolve("not-hex!"), InvalidInput);
+  EXPECT_THROW(h.resolve(kPhi + "." + b), NotFound);      // no such file
+  EXPECT_THROW(h.resolve(rev(3000, "c")), NotFound);
+  std::string missing = sha1_hex("a")[0] == '0' ? "ffff" : "0000";
+  if (sha1_hex("b").substr(0, 4) != missing) EXPECT_THROW(h.resolve(missing), NotFound);
+}
+
+TEST(History, AnAmbiguousShaPrefixListsItsCandidates) {
+  auto pod = make_memory_pod();
+  // Find two contents whose sha1 share 4 hex digits.
+  std::map<std::string, std::string> by_prefix;
+  std::string x, y;
+  for (int i = 0; x.empty(); ++i) {
+    std::string c = std::to_string(i);
+    auto [it, fresh] = by_prefix.emplace(sha1_hex(c).substr(0, 4), c);
+    if (!fresh) x = it->second, y = c;
+  }
+  std::string rx = rev(1000, x), ry = rev(2000, y);
+  pod->write(kPhi + "." + rx, x);
+  pod->write(rx + "." + ry, y);
+  auto h = Changelog(pod).history();
+  try {
+    h.resolve(sha1_hex(x).substr(0, 4));
+    FAIL() << "expected ambiguous";
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("ambiguous"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find(sha1_hex(y).substr(0, 12)), std::string::npos);
+  }
 }
 
 }  // namespace

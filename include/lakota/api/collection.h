@@ -76,6 +76,9 @@ class Collection {
   // default, RepoOptions::auto_merge) every writer does this after its commit. Returns the
   // revisions written: none when there was nothing to merge.
   std::vector<Revision> merge();
+  // A new revision whose content is that of the revision `name` designates (see
+  // History::resolve); history is kept. Returns false when the state holds it already.
+  bool revert(const std::string& name);
 
   const std::shared_ptr<CollectionState>& state() const { return state_; }
 

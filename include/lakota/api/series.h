@@ -26,6 +26,7 @@ struct Query {
   Tuple stop;                  // empty: to the last row
   Closed closed{true, false};  // LEFT, as the reference: start included, stop excluded
   std::optional<int64_t> before_ms;  // read the state as of this time (ms since epoch)
+  std::string revision;              // read this revision's content (History::resolve names)
   std::vector<std::string> select;   // columns to return; empty: all, schema order
   std::optional<size_t> limit;
   size_t offset = 0;

@@ -59,6 +59,11 @@ class History {
   // A revision holding the newest content that every revision of `revs` descends from;
   // nullopt when they share none that is still in the changelog (trimmed, or unrelated).
   std::optional<Revision> common_ancestor(const std::vector<Revision>& revs) const;
+  // The revision a name designates: a revision file name (`parent.child`), a child
+  // (`hextime-sha1`), or a prefix of a content's sha1 (4 hex digits or more, as in git).
+  // NotFound when none does; InvalidInput, listing the candidates, when a prefix is
+  // ambiguous or the name has none of these forms.
+  Revision resolve(std::string_view name) const;
   // The revision of the log that holds content `digest` (its last one), if any.
   std::optional<Revision> find(std::string_view digest) const;
   // The longest prefix of the log whose revisions are older than `before_ms`.
