@@ -80,6 +80,8 @@ def test_merge_of_partial_overwrites_reads_the_same_in_the_reference(lakota, ref
     assert rows_of(ref("-r", "repo_A", "read", "c/s").out) == expected
     res = lakota("-r", "repo_A", "merge", "c")
     assert res.code == 0 and "nothing to merge" in res.err
+    res = lakota("-r", "repo_A", "-q", "merge", "c")
+    assert res.code == 0 and res.err == "" and res.out == ""
     assert "warning" not in lakota("-r", "repo_A", "read", "c/s").err
 
 

@@ -78,10 +78,9 @@ bool Batch::commit() {
   auto rows = std::move(rows_);
   rows_.clear();
   if (rows.empty()) return false;
-  const Snapshot& snap = base();
-  bool done = state_->commit_rows(snap, rows);
-  base_.reset();
-  return done;
+  base();
+  auto snap = std::move(base_);  // the next batch reads the state afresh, even after an error
+  return state_->commit_rows(*snap, rows);
 }
 
 }  // namespace lakota

@@ -4,19 +4,15 @@
 // every write is in the state readers see.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <set>
 #include <thread>
 
 #include "lakota/api/repo.h"
 #include "test_pod.h"
 
-namespace fs = std::filesystem;
-
 namespace lakota {
 namespace {
 
-const DType kI8 = DType::parse("int"), kF8 = DType::parse("float");
 constexpr int kWriters = 6, kWrites = 8, kRows = 50;
 
 Frame block(int writer, int k) {
@@ -26,15 +22,11 @@ Frame block(int writer, int k) {
     ids[i] = (int64_t(k) * kWriters + writer) * kRows + i;  // disjoint ranges
     xs[i] = writer * 1000 + k + i * 1e-3;
   }
-  return Frame({"id", "x"}, {Column::from_vector(kI8, ids), Column::from_vector(kF8, xs)});
+  return id_x_frame(ids, xs);
 }
 
-class ConcurrencyTest : public ::testing::TestWithParam<std::string> {
+class ConcurrencyTest : public PodTest {
  protected:
-  void SetUp() override { pod = make_test_pod(GetParam(), "lakota-concurrency-", dir); }
-  void TearDown() override {
-    if (!dir.empty()) fs::remove_all(dir);
-  }
   // A fresh handle on the same storage, as another process would open it.
   Repo open() { return GetParam() == "memory" ? Repo(pod) : Repo(make_file_pod(dir.string())); }
 
@@ -44,13 +36,10 @@ class ConcurrencyTest : public ::testing::TestWithParam<std::string> {
     for (int w = 0; w < kWriters; ++w) threads.emplace_back(f, w);
     for (auto& t : threads) t.join();
   }
-
-  PodPtr pod;
-  fs::path dir;
 };
 
 TEST_P(ConcurrencyTest, WritersOnOneSeriesKeepEveryRow) {
-  open().create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  open().create_collection(id_x_schema(), "c");
   in_parallel([&](int w) {
     auto s = open().collection("c").series("shared");
     for (int k = 0; k < kWrites; ++k) s.write(block(w, k));
@@ -64,7 +53,7 @@ TEST_P(ConcurrencyTest, WritersOnOneSeriesKeepEveryRow) {
 }
 
 TEST_P(ConcurrencyTest, WritersOnSeriesOfTheirOwnAreAllVisible) {
-  open().create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  open().create_collection(id_x_schema(), "c");
   in_parallel([&](int w) {
     auto s = open().collection("c").series("w" + std::to_string(w));
     for (int k = 0; k < kWrites; ++k) s.write(block(w, k));
@@ -76,15 +65,14 @@ TEST_P(ConcurrencyTest, WritersOnSeriesOfTheirOwnAreAllVisible) {
 }
 
 TEST_P(ConcurrencyTest, KeyValueUpsertsAreNeverOverwritten) {
-  Schema kv(Schema::parse({{"id", "int*"}, {"x", "float"}}).columns(), std::string("kv"));
+  Schema kv(id_x_schema().columns(), std::string("kv"));
   open().create_collection(kv, "c");
   in_parallel([&](int w) {
     auto s = open().collection("c").series("s");
     // Each upsert covers a range of keys that holds the other writers' keys.
     for (int k = 0; k < kWrites; ++k) {
       int64_t a = k * 100 + w, b = k * 100 + 50 + w;
-      s.write(Frame({"id", "x"}, {Column::from_vector(kI8, std::vector<int64_t>{a, b}),
-                                  Column::from_vector(kF8, std::vector<double>{double(w), double(w)})}));
+      s.write(id_x_frame({a, b}, {double(w), double(w)}));
     }
   });
   auto c = open().collection("c");
@@ -93,11 +81,11 @@ TEST_P(ConcurrencyTest, KeyValueUpsertsAreNeverOverwritten) {
 }
 
 TEST_P(ConcurrencyTest, CollectionsCreatedAtOnceAllExist) {
-  open().create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "first");
+  open().create_collection(id_x_schema(), "first");
   in_parallel([&](int w) {
     Repo repo = open();
     for (int k = 0; k < 3; ++k) {
-      auto c = repo.create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}),
+      auto c = repo.create_collection(id_x_schema(),
                                       "c" + std::to_string(w) + "-" + std::to_string(k));
       c.series("s").write(block(w, k));  // the collection it returned works at once
     }

@@ -1,40 +1,21 @@
 // Time travel and revert, on the memory pod and on the file pod.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "lakota/api/repo.h"
 #include "lakota/error.h"
 #include "test_pod.h"
 
-namespace fs = std::filesystem;
-
 namespace lakota {
 namespace {
 
-const DType kI8 = DType::parse("int");
-const DType kF8 = DType::parse("float");
-
-Frame frame_of(const std::vector<int64_t>& ids, const std::vector<double>& xs) {
-  return Frame({"id", "x"}, {Column::from_vector(kI8, ids), Column::from_vector(kF8, xs)});
-}
-
-class HistoryTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override { pod = make_test_pod(GetParam(), "lakota-history-test-", dir); }
-  void TearDown() override {
-    if (!dir.empty()) fs::remove_all(dir);
-  }
-  PodPtr pod;
-  fs::path dir;
-};
+using HistoryTest = PodTest;
 
 TEST_P(HistoryTest, ReadsAnyRevisionAndRevertsToIt) {
-  auto c = Repo(pod).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
-  c.series("s").write(frame_of({1, 2}, {1, 2}));
+  auto c = Repo(pod).create_collection(id_x_schema(), "c");
+  c.series("s").write(id_x_frame({1, 2}, {1, 2}));
   auto first = c.history().state()->child_digest();
-  c.series("s").write(frame_of({2, 3}, {20, 3}));
-  c.series("t").write(frame_of({1}, {1}));
+  c.series("s").write(id_x_frame({2, 3}, {20, 3}));
+  c.series("t").write(id_x_frame({1}, {1}));
 
   Query q;
   q.revision = first.substr(0, 6);
@@ -52,7 +33,7 @@ TEST_P(HistoryTest, ReadsAnyRevisionAndRevertsToIt) {
   EXPECT_FALSE(c.diverged());
   EXPECT_FALSE(c.revert(first));  // the state holds it already
   // Writes go on after a revert.
-  c.series("s").write(frame_of({9}, {9}));
+  c.series("s").write(id_x_frame({9}, {9}));
   EXPECT_EQ(c.series("s").length(), 3u);
   EXPECT_THROW(c.revert("ffffffff"), NotFound);
 }

@@ -83,7 +83,7 @@ Embedded embedded_of(const Commit& c, const CommitRow& row) {
 // Row-wise merge of one series: `root` and the heads that changed it, in log order.
 Commit merge_rows(const CollectionState& st, const std::string& label, const SeriesRows& root,
                   const std::vector<SeriesRows>& heads) {
-  Commit acc = root.commit ? root.slice() : Commit(st.schema);
+  Commit acc = root.slice();
   std::vector<CommitRow> root_rows;
   for (size_t k = 0; k < root.size(); ++k) root_rows.push_back(root.row(k));
   for (const auto& head : heads) {
@@ -138,7 +138,7 @@ Commit merge_keys(const CollectionState& st, const std::string& label, const Ser
                   const std::vector<SeriesRows>& heads) {
   const Schema& sch = *st.schema;
   std::vector<Frame> frames;
-  frames.push_back(root.commit ? read_series(st, *root.commit, label, {}) : read_series(st, Commit(st.schema), label, {}));
+  frames.push_back(read_series(st, *root.commit, label, {}));
   for (const auto& h : heads) frames.push_back(read_series(st, *h.commit, label, {}));
   auto less = [](const Tuple& a, const Tuple& b) { return compare_tuples(a, b) < 0; };
   auto same_values = [&](size_t fa, size_t i, size_t fb, size_t j) {

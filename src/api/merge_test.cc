@@ -5,30 +5,20 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include <filesystem>
 #include <map>
 
 #include "lakota/api/repo.h"
 #include "lakota/error.h"
 #include "test_pod.h"
 
-namespace fs = std::filesystem;
-
 namespace lakota {
 namespace {
-
-const DType kI8 = DType::parse("int");
-const DType kF8 = DType::parse("float");
-
-Frame frame_of(const std::vector<int64_t>& ids, const std::vector<double>& xs) {
-  return Frame({"id", "x"}, {Column::from_vector(kI8, ids), Column::from_vector(kF8, xs)});
-}
 
 Frame range_frame(int64_t lo, int64_t hi, double base) {
   std::vector<int64_t> ids;
   std::vector<double> xs;
   for (int64_t i = lo; i <= hi; ++i) ids.push_back(i), xs.push_back(base + double(i));
-  return frame_of(ids, xs);
+  return id_x_frame(ids, xs);
 }
 
 std::map<int64_t, double> content(const Series& s) {
@@ -49,11 +39,12 @@ RepoOptions manual() {
   return o;
 }
 
-class MergeTest : public ::testing::TestWithParam<std::string> {
+class MergeTest : public PodTest {
  protected:
-  void SetUp() override { pod = make_test_pod(GetParam(), "lakota-merge-test-", dir); }
-  void TearDown() override {
-    if (!dir.empty()) fs::remove_all(dir);
+  // The collection "c" (id int*, x float; key-value when `kv`), auto-merge off.
+  Collection create(bool kv = false) {
+    Schema schema = kv ? Schema(id_x_schema().columns(), std::string("kv")) : id_x_schema();
+    return Repo(pod, manual()).create_collection(schema, "c");
   }
   // A copy of the repository where a second writer works from the same state; `join`
   // brings its files back, which makes its revisions siblings of ours.
@@ -64,13 +55,10 @@ class MergeTest : public ::testing::TestWithParam<std::string> {
   }
   void join(const PodPtr& other) { copy_missing(other, pod); }
   Collection collection(const PodPtr& p, RepoOptions o = manual()) { return Repo(p, o).collection("c"); }
-
-  PodPtr pod;
-  fs::path dir;
 };
 
 TEST_P(MergeTest, AppendsOnEachHeadAreAllKept) {
-  auto c = Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  auto c = create();
   c.series("s").write(range_frame(0, 9, 0));
   auto other = fork();
   c.series("s").write(range_frame(10, 19, 0));
@@ -88,7 +76,7 @@ TEST_P(MergeTest, AppendsOnEachHeadAreAllKept) {
 
 TEST_P(MergeTest, PartialOverwritesOnEachHeadAreAllKept) {
   // The reference crashes on this one (a head holding a row cut by an overwrite).
-  auto c = Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  auto c = create();
   c.series("s").write(range_frame(0, 99, 0));
   auto other = fork();
   c.series("s").write(range_frame(10, 19, 1000));
@@ -104,7 +92,7 @@ TEST_P(MergeTest, PartialOverwritesOnEachHeadAreAllKept) {
 }
 
 TEST_P(MergeTest, RangeDeletesOnEachHeadAreAllApplied) {
-  auto c = Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  auto c = create();
   c.series("s").write(range_frame(0, 99, 0));
   auto other = fork();
   c.series("s").delete_range({int64_t(10)}, {int64_t(19)});
@@ -121,7 +109,7 @@ TEST_P(MergeTest, RangeDeletesOnEachHeadAreAllApplied) {
 }
 
 TEST_P(MergeTest, TheLaterHeadWinsWhereWritesOverlap) {
-  auto c = Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  auto c = create();
   c.series("s").write(range_frame(0, 9, 0));
   auto other = fork();
   c.series("s").write(range_frame(3, 6, 100));
@@ -140,7 +128,7 @@ TEST_P(MergeTest, TheLaterHeadWinsWhereWritesOverlap) {
 }
 
 TEST_P(MergeTest, SeriesOfEachHeadAndASeriesDeleteMerge) {
-  auto c = Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  auto c = create();
   c.series("gone").write(range_frame(0, 9, 0));
   c.series("kept").write(range_frame(0, 9, 0));
   auto other = fork();
@@ -154,7 +142,7 @@ TEST_P(MergeTest, SeriesOfEachHeadAndASeriesDeleteMerge) {
 }
 
 TEST_P(MergeTest, ASeriesDroppedAndWrittenAgainKeepsOnlyItsNewRows) {
-  auto c = Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  auto c = create();
   c.series("s").write(range_frame(0, 9, 0));
   auto other = fork();
   c.series("t").write(range_frame(0, 1, 0));
@@ -169,12 +157,12 @@ TEST_P(MergeTest, ASeriesDroppedAndWrittenAgainKeepsOnlyItsNewRows) {
 }
 
 TEST_P(MergeTest, KeyValueUpsertsMergeKeyByKey) {
-  auto c = Repo(pod, manual()).create_collection(Schema(Schema::parse({{"id", "int*"}, {"x", "float"}}).columns(), std::string("kv")), "c");
-  c.series("s").write(frame_of({1, 5, 9}, {1, 5, 9}));
+  auto c = create(true);
+  c.series("s").write(id_x_frame({1, 5, 9}, {1, 5, 9}));
   auto other = fork();
   // Each upsert covers a range of keys that holds the other's new key.
-  c.series("s").write(frame_of({2, 8}, {20, 80}));
-  collection(other).series("s").write(frame_of({3, 7}, {30, 70}));
+  c.series("s").write(id_x_frame({2, 8}, {20, 80}));
+  collection(other).series("s").write(id_x_frame({3, 7}, {30, 70}));
   collection(other).series("s").delete_keys({{int64_t(9)}});
   join(other);
   c.merge();
@@ -183,10 +171,10 @@ TEST_P(MergeTest, KeyValueUpsertsMergeKeyByKey) {
 }
 
 TEST_P(MergeTest, CollectionsCreatedOnEachHeadAllExist) {
-  Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  create();
   auto other = fork();
-  Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "mine");
-  Repo(other, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "theirs");
+  Repo(pod, manual()).create_collection(id_x_schema(), "mine");
+  Repo(other, manual()).create_collection(id_x_schema(), "theirs");
   join(other);
   Repo repo(pod, manual());
   EXPECT_TRUE(repo.registry().diverged());
@@ -195,7 +183,7 @@ TEST_P(MergeTest, CollectionsCreatedOnEachHeadAllExist) {
 }
 
 TEST_P(MergeTest, AWriterMergesTheHeadItMadeAtOnce) {
-  auto c = Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  auto c = create();
   c.series("s").write(range_frame(0, 9, 0));
   auto other = fork();
   collection(other).series("s").write(range_frame(20, 29, 0));
@@ -208,7 +196,7 @@ TEST_P(MergeTest, AWriterMergesTheHeadItMadeAtOnce) {
 }
 
 TEST_P(MergeTest, AFailedAutoMergeNeverFailsTheCommittedWrite) {
-  auto c = Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  auto c = create();
   c.series("s").write(range_frame(0, 9, 0));
   auto other = fork();
   c.series("s").write(range_frame(10, 19, 0));
@@ -273,7 +261,7 @@ void run(Series s, const Op& op) {
   std::vector<int64_t> ids;
   std::vector<double> xs;
   for (int64_t i = op.lo; i <= op.hi; i += op.step) ids.push_back(i), xs.push_back(op.base + double(i));
-  s.write(frame_of(ids, xs));
+  s.write(id_x_frame(ids, xs));
 }
 
 rc::Gen<Op> gen_op() {
@@ -290,7 +278,7 @@ rc::Gen<Op> gen_op() {
 
 RC_GTEST_PROP(MergeModel, MergedContentIsTheLastChangeOfEachPoint, ()) {
   auto pod = make_memory_pod();
-  auto c = Repo(pod, manual()).create_collection(Schema::parse({{"id", "int*"}, {"x", "float"}}), "c");
+  auto c = Repo(pod, manual()).create_collection(id_x_schema(), "c");
   Model root(100);
   int id = 0;
   for (const auto& op : *rc::gen::container<std::vector<Op>>(*rc::gen::inRange(0, 5), gen_op())) {

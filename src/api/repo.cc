@@ -28,10 +28,6 @@ std::string random_collection_path() {
   return hashed_path(sha1_hex(bytes));
 }
 
-}  // namespace
-
-namespace {
-
 bool env_flag(const char* name) {
   const char* env = std::getenv(name);
   if (!env) return true;
@@ -43,6 +39,8 @@ bool env_flag(const char* name) {
 
 bool RepoOptions::default_verify_digests() { return env_flag("LAKOTA_VERIFY"); }
 bool RepoOptions::default_auto_merge() { return env_flag("LAKOTA_AUTO_MERGE"); }
+
+const std::string& registry_path() { return kRegistryPath; }
 
 const Schema& registry_schema() {
   static const Schema schema(

@@ -1,7 +1,5 @@
 #include "state.h"
 
-#include "merge.h"
-
 #include <algorithm>
 #include <future>
 #include <map>
@@ -9,6 +7,7 @@
 
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
+#include "merge.h"
 
 namespace lakota {
 namespace {
@@ -45,15 +44,15 @@ std::shared_ptr<const History> CollectionState::history(std::optional<int64_t> b
 
 Snapshot CollectionState::snapshot(std::optional<int64_t> before_ms) const {
   auto h = history(before_ms);
-  if (h->empty()) return Snapshot{std::nullopt, Commit(schema), false};
-  return Snapshot{*h->state(), load_commit(*h->state()), !h->settled()};
+  if (h->empty()) return Snapshot{std::nullopt, Commit(schema)};
+  return Snapshot{*h->state(), load_commit(*h->state())};
 }
 
 Snapshot CollectionState::snapshot_of(const Query& q) const {
   if (q.revision.empty()) return snapshot(q.before_ms);
   if (q.before_ms) throw InvalidInput("a read takes a revision or a time (--before), not both");
   Revision rev = history()->resolve(q.revision);
-  return Snapshot{rev, load_commit(rev), false};
+  return Snapshot{rev, load_commit(rev)};
 }
 
 Commit CollectionState::load_commit(const Revision& rev) const {

@@ -31,7 +31,6 @@ using Rows = std::vector<std::pair<CommitRow, Embedded>>;
 struct Snapshot {
   std::optional<Revision> revision;  // none for an empty collection
   Commit commit;
-  bool diverged = false;  // other heads hold writes this state does not
 };
 
 struct CollectionState {

@@ -1,5 +1,6 @@
-// The pod a parameterized engine test runs on: "memory", or "file" in a fresh temporary
-// folder named after the running test (`dir`, which the test removes). Tests only.
+// What the engine tests share: the pod a parameterized test runs on ("memory", or "file"
+// in a fresh temporary folder named after the running test, removed afterwards), and a
+// frame of the `id int*`, `x float` schema most tests use. Tests only.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -8,18 +9,39 @@
 #include <filesystem>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
+#include "lakota/model/frame.h"
+#include "lakota/model/schema.h"
 #include "lakota/storage/pod.h"
 
 namespace lakota {
 
 inline PodPtr make_test_pod(const std::string& kind, const std::string& prefix, std::filesystem::path& dir) {
   if (kind == "memory") return make_memory_pod();
-  std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "-" + info->name();
   std::replace(name.begin(), name.end(), '/', '_');
   dir = std::filesystem::temp_directory_path() / (prefix + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(dir);
   return make_file_pod(dir.string());
+}
+
+// A test run once per pod kind (INSTANTIATE_TEST_SUITE_P with "memory", "file").
+class PodTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { pod = make_test_pod(GetParam(), "lakota-test-", dir); }
+  void TearDown() override {
+    if (!dir.empty()) std::filesystem::remove_all(dir);
+  }
+  PodPtr pod;
+  std::filesystem::path dir;
+};
+
+inline Schema id_x_schema() { return Schema::parse({{"id", "int*"}, {"x", "float"}}); }
+
+inline Frame id_x_frame(const std::vector<int64_t>& ids, const std::vector<double>& xs) {
+  return Frame({"id", "x"}, {Column::from_vector(DType::parse("int"), ids), Column::from_vector(DType::parse("float"), xs)});
 }
 
 }  // namespace lakota

@@ -23,6 +23,8 @@ Repo open_uri(const Globals& g, const std::string& uri) {
   return Repo(pod);
 }
 
+bool is_registry(const Collection& collection) { return collection.path() == registry_path(); }
+
 std::map<std::string, std::string>& docs() {
   static std::map<std::string, std::string> d;
   return d;
@@ -89,17 +91,17 @@ void warn(const std::string& message) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
+std::string describe(const Collection& collection) {
+  return is_registry(collection) ? "the registry" : "collection '" + collection.label() + "'";
+}
+
 void warn_if_diverged(const Collection& collection, std::optional<int64_t> before_ms) {
-  History h = collection.history();
-  if (before_ms) h = h.before(*before_ms);
-  if (h.settled()) return;
-  bool registry = collection.path().find_first_not_of("0/") == std::string::npos;
-  std::string what = registry ? "the registry" : "collection '" + collection.label() + "'";
-  auto heads = h.heads();
-  std::string detail = heads.size() > 1 ? "has " + std::to_string(heads.size()) + " heads"
-                                        : "has a head that its last revision does not hold";
-  warn(what + " " + detail + ": this state misses some writes (run 'lakota merge" +
-       (registry ? std::string() : " " + collection.label()) + "')");
+  if (!collection.diverged(before_ms)) return;
+  size_t heads = collection.heads().size();
+  std::string detail = heads > 1 ? "has " + std::to_string(heads) + " heads"
+                                 : "has a head that its last revision does not hold";
+  warn(describe(collection) + " " + detail + ": this state misses some writes (run 'lakota merge" +
+       (is_registry(collection) ? std::string() : " " + collection.label()) + "')");
 }
 
 int exit_code(ErrorKind kind) {

@@ -37,6 +37,8 @@ std::string pretty_number(double x);
 // "2026-11-23 20:15:51.156000", in local time, as the reference prints revision dates.
 std::string local_datetime(int64_t ms);
 
+// "the registry" or "collection 'NAME'", as messages name them.
+std::string describe(const Collection& collection);
 // One line on stderr.
 void warn(const std::string& message);
 // Warns when readers of `collection` (as of `before_ms`) miss writes held by other heads.

@@ -70,9 +70,7 @@ int cmd_merge(const Globals& g, const std::vector<std::string>& labels) {
     if (c.merge().empty()) continue;
     ++merged;
     if (g.quiet) continue;
-    bool registry = c.path().find_first_not_of("0/") == std::string::npos;
-    std::string what = registry ? "the registry" : "collection '" + c.label() + "'";
-    std::fprintf(stderr, "merged %s (%zu heads)\n", what.c_str(), heads);
+    std::fprintf(stderr, "merged %s (%zu heads)\n", describe(c).c_str(), heads);
   }
   if (!merged && !g.quiet) std::fprintf(stderr, "nothing to merge\n");
   return 0;

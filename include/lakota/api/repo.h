@@ -66,5 +66,7 @@ class Repo {
 
 // The registry's schema: label str*, meta O, kind "kv".
 const Schema& registry_schema();
+// The registry's folder in a repository ("00/00/" and 36 zeros).
+const std::string& registry_path();
 
 }  // namespace lakota
