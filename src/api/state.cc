@@ -24,6 +24,7 @@ CollectionState::CollectionState(std::string label_, std::shared_ptr<const Schem
       schema(std::move(schema_)),
       path(std::move(path_)),
       pod(std::move(pod_)),
+      segments(pod),
       changelog(pod->cd(path)),
       options(options_),
       kv(schema->kind() && *schema->kind() == "kv") {}
@@ -70,23 +71,12 @@ Commit CollectionState::load_commit(const Revision& rev) const {
 
 BlobPtr CollectionState::load_array(const Commit& commit, const std::string& digest) const {
   if (auto* data = commit.embedded_data(digest)) return make_blob(*data);
-  std::string file = hashed_path(digest);
-  try {
-    return pod->read_blob(file);
-  } catch (const NotFound&) {
-    // gc renames unreferenced segments to <name>.<hextime> before deleting them.
-    std::string folder = file.substr(0, 5), name = file.substr(6);
-    for (const auto& entry : pod->ls(folder)) {
-      if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 && entry[name.size()] == '.')
-        return pod->read_blob(folder + "/" + entry);
-    }
-    throw CorruptData("collection '" + label + "': segment " + pod->uri() + "/" + file + " is missing");
-  }
+  return segments.read(digest, "collection '" + label + "'");
 }
 
 std::string CollectionState::array_name(const Commit& commit, const std::string& digest) const {
   if (commit.embedded_data(digest)) return "array " + digest + " embedded in a revision of collection '" + label + "'";
-  return "segment " + pod->uri() + "/" + hashed_path(digest);
+  return "segment " + pod->uri() + "/" + Segments::path_of(digest);
 }
 
 Column CollectionState::load_column(const Commit& commit, size_t row, size_t column) const {
@@ -101,7 +91,7 @@ BloscArray CollectionState::open_blosc(const Commit& commit, size_t row, size_t 
   const std::string& digest = commit.digest(row, column);
   std::string what = array_name(commit, digest);
   if (!commit.embedded_data(digest)) {
-    std::string file = hashed_path(digest);
+    std::string file = Segments::path_of(digest);
     auto size = pod->size(file);
     if (size && *size >= kSparseReadBytes) return BloscArray(pod, file, *size, def, what);
   }
@@ -198,22 +188,6 @@ Span CollectionState::span(const Commit& commit, const RowView& view) const {
   return s;
 }
 
-void CollectionState::write_segment(const std::string& digest, const std::string& bytes, const ColumnDef& def,
-                                    size_t count) const {
-  std::string file = hashed_path(digest);
-  if (pod->write(file, bytes)) return;
-  // The file exists: reuse it only if it holds these values. It may be damaged, or half
-  // written by a reference writer (which writes in place).
-  try {
-    BlobPtr existing = pod->read_blob(file);
-    decode_column(def, existing->bytes(), file, DecodeCheck{count, digest});
-    return;
-  } catch (const CorruptData&) {
-  } catch (const NotFound&) {
-  }
-  pod->write(file, bytes, true);
-}
-
 std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::string& series, const Frame& frame,
                                                                      const WriteOptions& options) const {
   const Schema& sch = *schema;
@@ -232,7 +206,7 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
     auto encode_one = [&](size_t k) {
       encoded[k] = encode_column(sch[k], part.columns()[k], this->options.encode);
       if (encoded[k].bytes.size() >= kEmbedMaxSize)
-        write_segment(encoded[k].digest, encoded[k].bytes, sch[k], part.size());
+        segments.write(SegmentRef{encoded[k].digest, &sch[k], part.size()}, encoded[k].bytes);
     };
     if (part.size() >= 65536 && sch.size() > 1) {
       std::vector<std::future<void>> jobs;
@@ -324,11 +298,29 @@ bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit
 
 bool CollectionState::commit_rows(const Snapshot& base, const Rows& rows) {
   if (rows.empty()) return false;
-  return commit_on(base, [&](const Commit& c) {
+  // A concurrent gc that listed the segments of this write before its revision existed
+  // soft-deletes them. Just before the revision is written every one must be there (a
+  // soft-deleted one is restored; a deleted one fails the write, which commits nothing);
+  // just after, any that gc buried meanwhile is restored, and gc restores what a revision
+  // written during its run references. So no revision ever references a deleted segment.
+  std::vector<std::string> stored;
+  for (const auto& [row, emb] : rows)
+    for (const auto& d : row.digests)
+      if (!emb.count(d)) stored.push_back(d);
+  for (const auto& d : stored) {
+    if (!segments.restore(d)) {
+      throw Conflict("collection '" + label + "': segment " + pod->uri() + "/" + Segments::path_of(d) +
+                     " of this write was deleted before its commit (by a gc running meanwhile); nothing was "
+                     "committed: write again");
+    }
+  }
+  bool done = commit_on(base, [&](const Commit& c) {
     Commit out = c;
     for (const auto& [row, emb] : rows) out = out.update(row, emb);
     return out;
   });
+  for (const auto& d : stored) segments.restore(d);
+  return done;
 }
 
 std::vector<Revision> CollectionState::settle() {

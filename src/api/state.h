@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "blosc_array.h"
+#include "segments.h"
 #include "lakota/api/repo.h"
 #include "lakota/history/changelog.h"
 #include "lakota/model/commit.h"
@@ -41,6 +42,7 @@ struct CollectionState {
   std::shared_ptr<const Schema> schema;
   std::string path;
   PodPtr pod;  // the repository root: segments live here
+  Segments segments;
   Changelog changelog;
   RepoOptions options;
   bool kv;
@@ -79,8 +81,6 @@ struct CollectionState {
   std::vector<Revision> settle();
 
  private:
-  void write_segment(const std::string& digest, const std::string& bytes, const ColumnDef& def, size_t count) const;
-
   mutable std::mutex mutex_;
   mutable std::vector<std::string> listing_;
   mutable std::shared_ptr<const History> history_;

@@ -1,0 +1,112 @@
+#include "segments.h"
+
+#include "lakota/encoding/hash.h"
+#include "lakota/error.h"
+
+namespace lakota {
+namespace {
+
+bool is_hex(std::string_view s) {
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+// The soft-deleted files of a segment in its folder: `<name>.<suffix>`.
+std::vector<std::string> buried(const Pod& pod, const std::string& file) {
+  std::string folder = file.substr(0, 5), name = file.substr(6);
+  std::vector<std::string> out;
+  for (const auto& entry : pod.ls(folder))
+    if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 && entry[name.size()] == '.')
+      out.push_back(folder + "/" + entry);
+  return out;
+}
+
+}  // namespace
+
+std::string Segments::path_of(std::string_view digest) { return hashed_path(digest); }
+
+std::optional<std::string> Segments::locate(const std::string& digest) const {
+  std::string file = path_of(digest);
+  if (pod_->exists(file)) return file;
+  auto old = buried(*pod_, file);
+  if (old.empty()) return std::nullopt;
+  return old.back();
+}
+
+BlobPtr Segments::read(const std::string& digest, const std::string& owner) const {
+  std::string file = path_of(digest);
+  try {
+    return pod_->read_blob(file);
+  } catch (const NotFound&) {
+  }
+  for (const auto& old : buried(*pod_, file)) {
+    try {
+      return pod_->read_blob(old);
+    } catch (const NotFound&) {  // restored or deleted meanwhile
+    }
+  }
+  // gc may have restored it between the two reads.
+  try {
+    return pod_->read_blob(file);
+  } catch (const NotFound&) {
+  }
+  throw CorruptData(owner + ": segment " + pod_->uri() + "/" + file + " is missing");
+}
+
+bool Segments::holds(const SegmentRef& ref, std::string_view bytes) {
+  try {
+    decode_column(*ref.def, bytes, "", DecodeCheck{ref.count, ref.digest});
+    return true;
+  } catch (const CorruptData&) {
+    return false;
+  }
+}
+
+void Segments::write(const SegmentRef& ref, std::string_view bytes) const {
+  std::string file = path_of(ref.digest);
+  if (pod_->write(file, bytes)) return;
+  try {
+    if (holds(ref, pod_->read_blob(file)->bytes())) return;
+  } catch (const NotFound&) {
+  }
+  pod_->write(file, bytes, true);
+}
+
+bool Segments::restore(const std::string& digest) const {
+  std::string file = path_of(digest);
+  if (pod_->exists(file)) return true;
+  for (const auto& old : buried(*pod_, file))
+    if (pod_->mv(old, file)) return true;
+  return pod_->exists(file);
+}
+
+bool Segments::bury(const std::string& digest, const std::string& hextime) const {
+  std::string file = path_of(digest);
+  return pod_->mv(file, file + "." + hextime);
+}
+
+bool Segments::remove(const SegmentFile& file) const { return pod_->rm(file.path); }
+
+std::vector<SegmentFile> Segments::list() const {
+  std::vector<SegmentFile> out;
+  for (const auto& top : pod_->ls()) {
+    if (top.size() != 2 || !is_hex(top)) continue;
+    for (const auto& path : pod_->walk(top, 2)) {
+      // "aa/bb/<36 hex>[.<suffix>]"
+      if (path.size() < 42 || path[2] != '/' || path[5] != '/') continue;
+      std::string name = path.substr(6);
+      std::string hex = name.substr(0, 36), suffix;
+      if (name.size() > 36) {
+        if (name[36] != '.') continue;
+        suffix = name.substr(37);
+      }
+      std::string digest = path.substr(0, 2) + path.substr(3, 2) + hex;
+      if (!is_hex(digest)) continue;
+      out.push_back(SegmentFile{digest, suffix, path});
+    }
+  }
+  return out;
+}
+
+}  // namespace lakota
