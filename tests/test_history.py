@@ -157,3 +157,58 @@ def test_read_a_revision_and_revert_to_it(lakota, ref):
     assert "nothing to revert" in lakota("revert", "c", first[12:18]).err
     assert lakota("revert", "c", "ffffffffff").code == 3
     assert lakota("read", "c/s", "--rev", "xyz").code == 2
+
+
+def test_tags_survive_the_reference(lakota, ref):
+    """Tags live where the reference neither misreads nor deletes them: it reads, writes and
+    gc's a repository with tags, and the tags still name their revisions afterwards."""
+    assert lakota("create", "c", *SCHEMA).code == 0
+    assert lakota("write", "c/s", input=block(0, 0)).code == 0
+    assert lakota("tag", "c", "v1").code == 0
+    tagged = lakota("read", "c/s", "--tag", "v1").out
+    assert lakota("write", "c/s", input=block(1, 0)).code == 0
+    assert lakota("tag", "c").out.splitlines()[1].startswith("v1,")
+
+    assert norm(ref("read", "c/s").out) == lakota("read", "c/s").out
+    assert ref("write", "c/s", input=block(2, 0)).code == 0
+    assert ref("rev", "c").code == 0
+    for _ in range(2):
+        res = ref("gc")
+        assert res.code == 0 and res.out.strip() == "0 segments deleted", res
+    assert ref("ls").out.split()[1:] == ["c"]
+
+    assert lakota("read", "c/s", "--tag", "v1").out == tagged
+    assert lakota("len", "c/s").out.strip() == str(3 * ROWS)
+    assert lakota("tag", "c", "v2").code == 0
+    added = lakota("-v", "diff", "c", "v1", "v2").out.splitlines()[1:]
+    assert len(added) == 2 * ROWS and all(line.startswith("+,s,") for line in added)
+
+
+def test_tag_and_diff_errors(lakota):
+    assert lakota("create", "c", *SCHEMA).code == 0
+    res = lakota("tag", "c", "v1")
+    assert res.code != 0 and "no revision" in res.err
+    assert lakota("write", "c/s", input=block(0, 0)).code == 0
+    assert lakota("tag", "c", "v1").code == 0
+    res = lakota("tag", "c", "v1")
+    assert res.code != 0 and "already exists" in res.err and "tag -d" in res.err
+    res = lakota("read", "c/s", "--tag", "v2")
+    assert res.code != 0 and "tag 'v2' not found" in res.err
+    res = lakota("tag", "-d", "c", "v2")
+    assert res.code != 0 and "not found" in res.err
+    res = lakota("diff", "c", "v1", "abcd")
+    assert res.code != 0 and "abcd" in res.err
+    assert lakota("tag", "-d", "c", "v1").code == 0
+    assert lakota("tag", "c").out == "tag,revision,date\n"
+
+
+def test_diff_from_the_command_line(lakota):
+    assert lakota("create", "c", *SCHEMA).code == 0
+    assert lakota("write", "c/s", input="id,x\n1,1\n2,2\n3,3\n").code == 0
+    assert lakota("tag", "c", "a").code == 0
+    assert lakota("write", "c/s", input="id,x\n2,20\n3,3\n4,4\n").code == 0
+    assert lakota("tag", "c", "b").code == 0
+    assert lakota("diff", "c", "a", "b").out == (
+        "series,change,start,stop,added,removed,changed\ns,~,2,2,0,0,1\ns,~,4,4,1,0,0\n")
+    assert lakota("diff", "-v", "c", "a", "b", "s").out == "change,series,id,x\n~,s,2,20.0\n+,s,4,4.0\n"
+    assert lakota("diff", "c", "b", "b").out == "series,change,start,stop,added,removed,changed\n"

@@ -1,5 +1,7 @@
 #include "lakota/api/collection.h"
 
+#include <algorithm>
+
 #include "lakota/error.h"
 #include "state.h"
 
@@ -47,10 +49,36 @@ bool Collection::diverged(std::optional<int64_t> before_ms) const { return !stat
 std::vector<Revision> Collection::merge() { return state_->settle(); }
 
 bool Collection::revert(const std::string& name) {
-  Revision target = state_->history()->resolve(name);
+  Revision target = state_->resolve(name);
   Commit old = state_->load_commit(target);
   Snapshot base = state_->snapshot();
   return state_->commit_on(base, [&](const Commit&) { return old; });
+}
+
+Revision Collection::resolve(const std::string& name) const { return state_->resolve(name); }
+
+std::vector<Tag> Collection::tags() const {
+  auto out = state_->tags().list();
+  std::sort(out.begin(), out.end(), [](const Tag& a, const Tag& b) { return a.name < b.name; });
+  return out;
+}
+
+Revision Collection::tag(const std::string& name, const std::string& revision) {
+  Tags::check_name(name);
+  Revision rev;
+  if (revision.empty()) {
+    auto h = state_->history();
+    if (h->empty()) throw NotFound("collection '" + label() + "' has no revision to tag");
+    rev = *h->state();
+  } else {
+    rev = state_->resolve(revision);
+  }
+  state_->tags().add(name, rev.path(), label());
+  return rev;
+}
+
+void Collection::untag(const std::string& name) {
+  if (!state_->tags().remove(name)) throw NotFound("tag '" + name + "' not found in collection '" + label() + "'");
 }
 
 std::vector<std::pair<Revision, Commit>> Collection::revisions() const {

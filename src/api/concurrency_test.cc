@@ -95,7 +95,9 @@ TEST_P(ConcurrencyTest, CollectionsCreatedAtOnceAllExist) {
   auto names = repo.ls();
   EXPECT_EQ(names.size(), size_t(1 + kWriters * 3));
   for (const auto& n : names)
-    if (n != "first") EXPECT_EQ(repo.collection(n).series("s").length(), size_t(kRows)) << n;
+    if (n != "first") {
+      EXPECT_EQ(repo.collection(n).series("s").length(), size_t(kRows)) << n;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Pods, ConcurrencyTest, ::testing::Values("memory", "file"));

@@ -168,7 +168,10 @@ void Repo::delete_collections(const std::vector<std::string>& labels) {
   }
   if (keys.empty()) return;
   registry_.state()->commit_rows(base, delete_key_rows(registry, base.commit, kNamespace, keys));
-  for (const auto& p : paths) pod_->rm(p, true);
+  for (const auto& p : paths) {
+    pod_->rm(p, true);
+    Tags(pod_, p).remove_all();
+  }
 }
 
 void Repo::rename_collection(const std::string& from, const std::string& to_input) {

@@ -52,8 +52,26 @@ Snapshot CollectionState::snapshot(std::optional<int64_t> before_ms) const {
 Snapshot CollectionState::snapshot_of(const Query& q) const {
   if (q.revision.empty()) return snapshot(q.before_ms);
   if (q.before_ms) throw InvalidInput("a read takes a revision or a time (--before), not both");
-  Revision rev = history()->resolve(q.revision);
+  Revision rev = resolve(q.revision);
   return Snapshot{rev, load_commit(rev)};
+}
+
+Revision CollectionState::resolve(const std::string& name) const {
+  auto h = history();
+  auto tagged = tags().find(name);
+  if (!tagged) return h->resolve(name);
+  try {
+    return h->resolve(*tagged);
+  } catch (const Error&) {
+  }
+  // The tagged file may be gone (a reference trim) while a copy of its content stays.
+  auto dot = tagged->find('.');
+  if (dot != std::string::npos) {
+    Revision r{tagged->substr(0, dot), tagged->substr(dot + 1)};
+    if (auto found = h->find(r.child_digest())) return *found;
+  }
+  throw NotFound("tag '" + name + "' of collection '" + label + "' names revision " + *tagged +
+                 ", which is no longer in the changelog");
 }
 
 Commit CollectionState::load_commit(const Revision& rev) const {

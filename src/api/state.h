@@ -9,6 +9,7 @@
 
 #include "blosc_array.h"
 #include "segments.h"
+#include "tags.h"
 #include "lakota/api/repo.h"
 #include "lakota/history/changelog.h"
 #include "lakota/model/commit.h"
@@ -54,6 +55,9 @@ struct CollectionState {
   // The snapshot a query reads: its revision, else the state as of its `before_ms`.
   Snapshot snapshot_of(const Query& q) const;
   Commit load_commit(const Revision& rev) const;
+  // A tag, else a revision name (see Collection::resolve).
+  Revision resolve(const std::string& name) const;
+  Tags tags() const { return Tags(pod, path); }
 
   // Encoded bytes of an array: embedded, or its segment file (or a soft-deleted one).
   BlobPtr load_array(const Commit& commit, const std::string& digest) const;

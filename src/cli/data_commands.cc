@@ -15,7 +15,7 @@ struct ReadArgs {
   std::string label, closed = "LEFT";
   std::vector<std::string> columns, gt, lt;
   std::optional<int64_t> limit, offset, paginate, tail;
-  std::optional<std::string> before, mask, rev;
+  std::optional<std::string> before, mask, rev, tag;
 };
 
 int cmd_read(const Globals& g, const ReadArgs& a) {
@@ -42,8 +42,18 @@ int cmd_read(const Globals& g, const ReadArgs& a) {
     q.offset = size_t(*a.offset);
   }
   if (a.before) q.before_ms = parse_local_time_ms(*a.before, "--before");
-  if (a.rev) q.revision = *a.rev;
-  else warn_if_diverged(get_collection(repo, split_label(a.label).first), q.before_ms);
+  if (a.rev && a.tag) throw InvalidInput("read takes --rev or --tag, not both");
+  if (a.tag) {
+    Collection c = get_collection(repo, split_label(a.label).first);
+    bool found = false;
+    for (const auto& t : c.tags()) found = found || t.name == *a.tag;
+    if (!found) throw NotFound("tag '" + *a.tag + "' not found in collection '" + c.label() + "'");
+    q.revision = *a.tag;
+  } else if (a.rev) {
+    q.revision = *a.rev;
+  } else {
+    warn_if_diverged(get_collection(repo, split_label(a.label).first), q.before_ms);
+  }
   std::vector<std::string> names = a.columns.empty() ? schema.names() : a.columns;
   Output out;
   text::TableWriter writer(out.buffer(), names, g.pretty, [&] { return out.drain(); });
@@ -162,7 +172,8 @@ void add_data_commands(CLI::App& app, Globals& g) {
   read->add_option("-p,--paginate", r->paginate, "print pages of this many rows");
   read->add_option("-t,--tail", r->tail, "only the last rows");
   read->add_option("-B,--before", r->before, "read the state as of this date and time");
-  read->add_option("--rev", r->rev, "read this revision: a file name, a child (hextime-sha1) or a sha1 prefix");
+  read->add_option("--rev", r->rev, "read this revision: a tag, a file name, a child (hextime-sha1) or a sha1 prefix");
+  read->add_option("--tag", r->tag, "read the revision of this tag");
   read->add_option("-m,--mask", r->mask);
   read->add_option("--greater-than,--gt", r->gt, "keep rows whose index is above (repeat for each index column)")
       ->allow_extra_args(false)->take_all()->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->expected(1);
@@ -174,7 +185,8 @@ void add_data_commands(CLI::App& app, Globals& g) {
                   "  lakota read my_collection/my_series --limit 10 --offset 10\n"
                   "  lakota read my_collection/my_series --greater-than 2020-01-01 --less-than 2020-02-01\n"
                   "  lakota read my_collection/my_series --before 2021-01-01T00:00\n"
-                  "  lakota read my_collection/my_series --rev 8976db37");
+                  "  lakota read my_collection/my_series --rev 8976db37\n"
+                  "  lakota read my_collection/my_series --tag v1");
 
   auto len_label = std::make_shared<std::string>();
   auto* len = app.add_subcommand("len", "Show the length of a collection or a series")->alias("length");

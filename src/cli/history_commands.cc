@@ -1,6 +1,7 @@
-// Commands on the history of collections: rev, merge, revert.
+// Commands on the history of collections: rev, merge, revert, tag, diff.
 #include "cli/common.h"
 #include "cli/output.h"
+#include "lakota/api/diff.h"
 #include "lakota/text/table.h"
 
 namespace lakota::cli {
@@ -83,6 +84,81 @@ int cmd_revert(const Globals& g, const std::string& label, const std::string& re
   return 0;
 }
 
+// Lists the tags (no name), adds one, or deletes one (-d).
+int cmd_tag(const Globals& g, const std::string& label, const std::optional<std::string>& name,
+            const std::optional<std::string>& rev, bool remove) {
+  Repo repo = open_repo(g);
+  Collection c = get_collection(repo, label);
+  if (remove) {
+    if (!name) throw InvalidInput("tag -d needs the name of the tag to delete");
+    if (rev) throw InvalidInput("tag -d takes a collection and a tag name, not a revision");
+    c.untag(*name);
+    return 0;
+  }
+  if (name) {
+    c.tag(*name, rev.value_or(""));
+    return 0;
+  }
+  auto history = c.history();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : c.tags()) {
+    std::string date;
+    try {
+      date = local_datetime(c.resolve(t.name).epoch_ms());
+    } catch (const NotFound&) {
+      date = "(revision gone)";
+    }
+    rows.push_back({t.name, t.revision, date});
+  }
+  Output out;
+  text::format_rows(out.buffer(), {"tag", "revision", "date"}, rows, g.pretty);
+  out.flush();
+  return 0;
+}
+
+std::string format_tuple(const Schema& schema, const Tuple& t) {
+  std::string s;
+  for (size_t k = 0; k < t.size(); ++k) {
+    if (k) s += " / ";
+    s += text::format_value(schema[schema.index()[k]].dtype, t[k]);
+  }
+  return s;
+}
+
+int cmd_diff(const Globals& g, const std::string& label, const std::string& a, const std::string& b,
+             const std::optional<std::string>& series, bool verbose) {
+  Repo repo = open_repo(g);
+  Collection c = get_collection(repo, label);
+  std::string s = series.value_or("");
+  auto diffs = diff(c, a, b, s, verbose);
+  const Schema& schema = c.schema();
+  Output out;
+  std::vector<std::vector<std::string>> rows;
+  if (!verbose) {
+    for (const auto& d : diffs) {
+      if (d.ranges.empty()) rows.push_back({d.series, std::string(1, d.status), "", "", "0", "0", "0"});
+      for (const auto& r : d.ranges)
+        rows.push_back({d.series, std::string(1, d.status), format_tuple(schema, r.start), format_tuple(schema, r.stop),
+                        std::to_string(r.added), std::to_string(r.removed), std::to_string(r.changed)});
+    }
+    text::format_rows(out.buffer(), {"series", "change", "start", "stop", "added", "removed", "changed"}, rows,
+                      g.pretty);
+  } else {
+    std::vector<std::string> headers{"change", "series"};
+    for (const auto& n : schema.names()) headers.push_back(n);
+    for (const auto& d : diffs) {
+      for (size_t i = 0; i < d.rows.size(); ++i) {
+        std::vector<std::string> row{std::string(1, d.ops[i]), d.series};
+        for (const auto& col : d.rows.columns()) row.push_back(text::format_cell(col, i));
+        rows.push_back(std::move(row));
+      }
+    }
+    text::format_rows(out.buffer(), headers, rows, g.pretty);
+  }
+  out.flush();
+  return 0;
+}
+
 }  // namespace
 
 void add_history_commands(CLI::App& app, Globals& g) {
@@ -116,6 +192,41 @@ void add_history_commands(CLI::App& app, Globals& g) {
   revert->callback([&g, r] { g.rc = cmd_revert(g, r->label, r->rev); });
   add_doc("revert", "Write a new revision whose content is that of an older one (history is kept).\n"
                     "  lakota revert my_collection 8976db37");
+
+  struct TagArgs {
+    std::string label;
+    std::optional<std::string> name, rev;
+    bool remove = false;
+  };
+  auto t = std::make_shared<TagArgs>();
+  auto* tag = app.add_subcommand("tag", "List, add or delete the tags of a collection");
+  tag->add_option("label", t->label, "collection")->required();
+  tag->add_option("name", t->name, "the tag (none: list the tags)");
+  tag->add_option("revision", t->rev, "the revision to tag (default: the state)");
+  tag->add_flag("-d,--delete", t->remove, "delete the tag");
+  tag->callback([&g, t] { g.rc = cmd_tag(g, t->label, t->name, t->rev, t->remove); });
+  add_doc("tag", "Name a revision, list the names, or delete one. A tag is read with --tag and\n"
+                 "    wherever a revision is named; trim keeps tagged revisions.\n"
+                 "  lakota tag my_collection v1\n  lakota tag my_collection v0 8976db37\n"
+                 "  lakota tag my_collection\n  lakota tag -d my_collection v0");
+
+  struct DiffArgs {
+    std::string label, a, b;
+    std::optional<std::string> series;
+    bool verbose = false;
+  };
+  auto d = std::make_shared<DiffArgs>();
+  auto* dcmd = app.add_subcommand("diff", "Show what changed between two revisions");
+  dcmd->add_option("label", d->label, "collection")->required();
+  dcmd->add_option("rev_a", d->a, "the older revision (a tag or a revision name)")->required();
+  dcmd->add_option("rev_b", d->b, "the newer revision")->required();
+  dcmd->add_option("series", d->series, "only this series");
+  dcmd->add_flag("-v,--verbose", d->verbose, "show the rows that differ");
+  dcmd->callback([&g, d] { g.rc = cmd_diff(g, d->label, d->a, d->b, d->series, d->verbose || g.verbose > 0); });
+  add_doc("diff", "Show the series and index ranges whose rows differ between two revisions; with -v,\n"
+                  "    the rows: '+' added, '-' removed (old values), '~' changed\n"
+                  "    (new values).\n"
+                  "  lakota diff my_collection v1 v2\n  lakota -v diff my_collection 8976 00fc my_series");
 }
 
 }  // namespace lakota::cli

@@ -16,7 +16,7 @@ namespace lakota::cli {
 namespace {
 
 const char* const kCommands[] = {"read",   "len",   "length", "rev",     "ls",   "create", "write",
-                                 "delete", "del",   "merge",  "revert", "version", "help"};
+                                 "delete", "del",   "merge",  "revert", "tag",     "diff", "version", "help"};
 // The reference's commands that this version does not have yet.
 const char* const kLaterCommands[] = {"gc", "push", "pull", "defrag", "squash", "trim", "export", "import", "serve"};
 

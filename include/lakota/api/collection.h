@@ -20,6 +20,12 @@ namespace lakota {
 struct CollectionState;
 struct Snapshot;
 
+// A name given to a revision (`Collection::tag`).
+struct Tag {
+  std::string name;
+  std::string revision;  // the revision's file name
+};
+
 // Several series writes that land as one commit (`Collection::batch`). Not thread-safe:
 // fill it from one thread, then `commit`. The batch reads the state of the collection at
 // its first write and commits after that state.
@@ -79,6 +85,19 @@ class Collection {
   // A new revision whose content is that of the revision `name` designates (see
   // History::resolve); history is kept. Returns false when the state holds it already.
   bool revert(const std::string& name);
+
+  // The revision `name` designates: a tag, else a revision name (History::resolve). A tag
+  // whose revision was trimmed (by the reference, which does not know tags) still names its
+  // content while a copy of it is in the changelog.
+  Revision resolve(const std::string& name) const;
+  // The tags of the collection, sorted by name.
+  std::vector<Tag> tags() const;
+  // Names the revision `revision` designates (the state when empty) `name`, and returns
+  // it. Conflict when the tag exists; InvalidInput for a name that cannot be a tag (empty,
+  // over 120 bytes, a control character).
+  Revision tag(const std::string& name, const std::string& revision = "");
+  // NotFound when there is no such tag.
+  void untag(const std::string& name);
 
   const std::shared_ptr<CollectionState>& state() const { return state_; }
 
