@@ -4,31 +4,10 @@
 
 #include "lakota/api/repo.h"
 #include "lakota/error.h"
+#include "test_pod.h"
 
 namespace lakota {
 namespace {
-
-// Forwards to a pod and fails its n-th write (counting from 1; 0: never).
-class FaultyPod final : public Pod {
- public:
-  explicit FaultyPod(PodPtr inner) : inner_(std::move(inner)) {}
-  std::string uri() const override { return inner_->uri(); }
-  int fail_at = 0;
-  int writes = 0;
-
- private:
-  std::vector<std::string> do_ls(const std::string& p) const override { return inner_->ls(p); }
-  std::string do_read(const std::string& p) const override { return inner_->read(p); }
-  std::optional<uint64_t> do_size(const std::string& p) const override { return inner_->size(p); }
-  bool do_isdir(const std::string& p) const override { return inner_->isdir(p); }
-  bool do_write(const std::string& p, std::string_view d, bool o) override {
-    if (++writes == fail_at) throw StorageError("injected failure writing " + p);
-    return inner_->write(p, d, o);
-  }
-  bool do_rm(const std::string& p, bool r) override { return inner_->rm(p, r); }
-  bool do_mv(const std::string& a, const std::string& b) override { return inner_->mv(a, b); }
-  PodPtr inner_;
-};
 
 Frame frame(int64_t first, size_t n, double value) {
   std::vector<int64_t> t(n);

@@ -66,6 +66,13 @@ std::vector<std::string> Repo::ls() const {
   return out;
 }
 
+std::vector<Collection> Repo::collections() const {
+  Frame f = registry_.series(kNamespace).read();
+  std::vector<Collection> out;
+  for (size_t i = 0; i < f.size(); ++i) out.push_back(reify(f["label"].str(i), f["meta"].object(i)));
+  return out;
+}
+
 Collection Repo::reify(const std::string& label, const Json& meta) const {
   if (!meta.is_object() || !meta.contains("path") || !meta.contains("schema") || !meta["path"].is_string()) {
     throw CorruptData("registry entry of collection '" + label + "' is malformed");
@@ -152,6 +159,22 @@ std::vector<Collection> Repo::create_collections(const Schema& schema, const std
   std::vector<Collection> out;
   for (const auto& l : labels) out.push_back(reify(l, entries[l]));
   return out;
+}
+
+Collection Repo::adopt_collection(const std::string& label, const Schema& schema, const std::string& path) {
+  const CollectionState& registry = *registry_.state();
+  Snapshot base = registry.snapshot();
+  Query q;
+  q.start = q.stop = {label};
+  q.closed = Closed::both();
+  Frame existing = read_series(registry, base.commit, kNamespace, q);
+  if (!existing.empty()) return reify(label, existing["meta"].object(existing.size() - 1));
+  Json meta = Json::object();
+  meta["path"] = path;
+  meta["schema"] = schema.to_json();
+  Frame f({"label", "meta"}, {Column::strings({label}), Column::objects({meta})});
+  registry_.state()->commit_rows(base, write_rows(registry, base.commit, kNamespace, f, {}));
+  return reify(label, meta);
 }
 
 void Repo::delete_collections(const std::vector<std::string>& labels) {

@@ -1,6 +1,7 @@
 // What the engine tests share: the pod a parameterized test runs on ("memory", or "file"
 // in a fresh temporary folder named after the running test, removed afterwards), and a
-// frame of the `id int*`, `x float` schema most tests use. Tests only.
+// frame of the `id int*`, `x float` schema most tests use, and a pod that fails on demand.
+// Tests only.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "lakota/error.h"
 #include "lakota/model/frame.h"
 #include "lakota/model/schema.h"
 #include "lakota/storage/pod.h"
@@ -36,6 +38,28 @@ class PodTest : public ::testing::TestWithParam<std::string> {
   }
   PodPtr pod;
   std::filesystem::path dir;
+};
+
+// Forwards to a pod and fails its n-th write (counting from 1; 0: never).
+class FaultyPod final : public Pod {
+ public:
+  explicit FaultyPod(PodPtr inner) : inner_(std::move(inner)) {}
+  std::string uri() const override { return inner_->uri(); }
+  int fail_at = 0;
+  int writes = 0;
+
+ private:
+  std::vector<std::string> do_ls(const std::string& p) const override { return inner_->ls(p); }
+  std::string do_read(const std::string& p) const override { return inner_->read(p); }
+  std::optional<uint64_t> do_size(const std::string& p) const override { return inner_->size(p); }
+  bool do_isdir(const std::string& p) const override { return inner_->isdir(p); }
+  bool do_write(const std::string& p, std::string_view d, bool o) override {
+    if (++writes == fail_at) throw StorageError("injected failure writing " + p);
+    return inner_->write(p, d, o);
+  }
+  bool do_rm(const std::string& p, bool r) override { return inner_->rm(p, r); }
+  bool do_mv(const std::string& a, const std::string& b) override { return inner_->mv(a, b); }
+  PodPtr inner_;
 };
 
 inline Schema id_x_schema() { return Schema::parse({{"id", "int*"}, {"x", "float"}}); }

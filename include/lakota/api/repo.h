@@ -38,10 +38,16 @@ class Repo {
   static Repo open(const std::string& uri, RepoOptions options = {});
 
   std::vector<std::string> ls() const;
+  // Every collection, in label order (one read of the registry).
+  std::vector<Collection> collections() const;
   // Throws Conflict when a label exists (unless `exist_ok`), InvalidInput for an empty one.
   Collection create_collection(const Schema& schema, const std::string& label, bool exist_ok = false);
   std::vector<Collection> create_collections(const Schema& schema, const std::vector<std::string>& labels,
                                              bool exist_ok = false);
+  // Lists `label` for the collection in folder `path` (pull copies a collection under the
+  // folder its source gave it). Returns the collection the registry lists under `label`
+  // afterwards: an existing one is kept.
+  Collection adopt_collection(const std::string& label, const Schema& schema, const std::string& path);
   std::optional<Collection> find(const std::string& label) const;
   // Throws NotFound naming the label.
   Collection collection(const std::string& label) const;
