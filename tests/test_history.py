@@ -212,3 +212,57 @@ def test_diff_from_the_command_line(lakota):
         "series,change,start,stop,added,removed,changed\ns,~,2,2,0,0,1\ns,~,4,4,1,0,0\n")
     assert lakota("diff", "-v", "c", "a", "b", "s").out == "change,series,id,x\n~,s,2,20.0\n+,s,4,4.0\n"
     assert lakota("diff", "c", "b", "b").out == "series,change,start,stop,added,removed,changed\n"
+
+
+def test_push_and_pull_with_the_reference_both_ways(lakota, ref, tmp_path):
+    csv1 = "id,x\n1,1\n2,2\n3,3\n"
+    # The reference writes and pushes; we pull its copy and read the same rows.
+    assert ref("-r", "ref_A", "create", "c", *SCHEMA).code == 0
+    assert ref("-r", "ref_A", "write", "c/s", input=csv1).code == 0
+    assert ref("-r", "ref_A", "push", "ref_B").code == 0
+    res = lakota("-r", "ours", "pull", "ref_B")
+    assert res.code == 0 and res.out == "", res
+    assert "pulled 1 collection(s)" in res.err
+    assert lakota("-r", "ours", "read", "c/s").out == norm(ref("-r", "ref_A", "read", "c/s").out)
+
+    # We write and push back; the reference reads and pulls what we pushed.
+    assert lakota("-r", "ours", "write", "c/s", input="id,x\n3,30\n4,4\n").code == 0
+    assert lakota("-r", "ours", "create", "d", *SCHEMA).code == 0
+    assert lakota("-r", "ours", "-q", "push", "ref_B").err == ""
+    expected = lakota("-r", "ours", "read", "c/s").out
+    assert norm(ref("-r", "ref_B", "read", "c/s").out) == expected
+    assert ref("-r", "ref_A", "pull", "ref_B").code == 0
+    assert norm(ref("-r", "ref_A", "read", "c/s").out) == expected
+    assert sorted(ref("-r", "ref_A", "ls").out.split()[1:]) == ["c", "d"]
+
+    # Both write, both pull: the same merged rows everywhere.
+    assert ref("-r", "ref_A", "write", "c/s", input="id,x\n5,5\n").code == 0
+    assert lakota("-r", "ours", "write", "c/s", input="id,x\n1,10\n").code == 0
+    assert lakota("-r", "ours", "pull", "ref_A").code == 0
+    merged = lakota("-r", "ours", "read", "c/s").out
+    assert merged == "id,x\n1,10.0\n2,2.0\n3,30.0\n4,4.0\n5,5.0\n"
+    assert lakota("-r", "ours", "push", "ref_A").code == 0
+    assert norm(ref("-r", "ref_A", "read", "c/s").out) == merged
+    assert lakota("-r", "ref_A", "rev").err == ""  # one registry head
+
+
+def test_pull_keeps_both_collections_created_under_one_name(lakota, ref):
+    """The reference keeps one and orphans the other's data; we merge both histories."""
+    assert lakota("-r", "X", "create", "temperature", *SCHEMA).code == 0
+    assert lakota("-r", "Y", "create", "temperature", *SCHEMA).code == 0
+    assert lakota("-r", "X", "write", "temperature/s", input="id,x\n1,1\n2,2\n").code == 0
+    assert lakota("-r", "Y", "write", "temperature/s", input="id,x\n2,20\n3,3\n").code == 0
+    assert lakota("-r", "Y", "write", "temperature/t", input="id,x\n1,1\n").code == 0
+    assert lakota("-r", "X", "pull", "Y").code == 0
+    out = lakota("-r", "X", "read", "temperature/s").out
+    assert out.splitlines()[1:] in (["1,1.0", "2,20.0", "3,3.0"], ["1,1.0", "2,2.0", "3,3.0"])
+    assert lakota("-r", "X", "ls", "temperature").out.split()[1:] == ["s", "t"]
+    assert norm(ref("-r", "X", "read", "temperature/s").out) == out
+
+    assert lakota("-r", "Z", "create", "temperature", "id int*", "x int").code == 0
+    res = lakota("-r", "X", "pull", "Z")
+    assert res.code == 5 and "different schemas" in res.err and "x int64" in res.err, res
+    res = lakota("-r", "X", "pull", "nowhere")
+    assert res.code != 0 and "no repository at nowhere" in res.err, res
+    res = lakota("-r", "X", "pull", "Y", "nosuch")
+    assert res.code != 0 and "collection 'nosuch' not found" in res.err, res
