@@ -73,6 +73,24 @@ std::vector<Collection> Repo::collections() const {
   return out;
 }
 
+std::vector<Collection> Repo::listed_collections() const {
+  const CollectionState& registry = *registry_.state();
+  auto h = registry.history();
+  std::vector<Revision> revs = h->heads();
+  if (const Revision* state = h->state()) revs.push_back(*state);
+  std::map<std::string, Collection> by_path;
+  for (const auto& rev : revs) {
+    Frame f = read_series(registry, registry.load_commit(rev), kNamespace, {});
+    for (size_t i = 0; i < f.size(); ++i) {
+      Collection c = reify(f["label"].str(i), f["meta"].object(i));
+      by_path.emplace(c.path(), c);
+    }
+  }
+  std::vector<Collection> out;
+  for (auto& [p, c] : by_path) out.push_back(std::move(c));
+  return out;
+}
+
 Collection Repo::reify(const std::string& label, const Json& meta) const {
   if (!meta.is_object() || !meta.contains("path") || !meta.contains("schema") || !meta["path"].is_string()) {
     throw CorruptData("registry entry of collection '" + label + "' is malformed");

@@ -276,10 +276,11 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare_delete(cons
   return prepare(series, Frame(schema->names(), std::move(cols)), o);
 }
 
-bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit(const Commit&)>& change) {
+bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit(const Commit&)>& change,
+                                bool earliest) {
   Commit next = change(base.commit);
   std::string payload = next.encode();
-  auto revs = changelog.commit(payload, base.revision ? &*base.revision : nullptr);
+  auto revs = changelog.commit(payload, base.revision ? &*base.revision : nullptr, earliest);
   if (revs.empty()) return false;
   {
     std::lock_guard lock(mutex_);
@@ -314,7 +315,7 @@ bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit
   return true;
 }
 
-bool CollectionState::commit_rows(const Snapshot& base, const Rows& rows) {
+bool CollectionState::commit_rows(const Snapshot& base, const Rows& rows, bool earliest) {
   if (rows.empty()) return false;
   // A concurrent gc that listed the segments of this write before its revision existed
   // soft-deletes them. Just before the revision is written every one must be there (a
@@ -332,11 +333,14 @@ bool CollectionState::commit_rows(const Snapshot& base, const Rows& rows) {
                      "committed: write again");
     }
   }
-  bool done = commit_on(base, [&](const Commit& c) {
-    Commit out = c;
-    for (const auto& [row, emb] : rows) out = out.update(row, emb);
-    return out;
-  });
+  bool done = commit_on(
+      base,
+      [&](const Commit& c) {
+        Commit out = c;
+        for (const auto& [row, emb] : rows) out = out.update(row, emb);
+        return out;
+      },
+      earliest);
   for (const auto& d : stored) segments.restore(d);
   return done;
 }

@@ -56,5 +56,6 @@ std::optional<std::string> doc_of(const std::string& command);
 void add_data_commands(CLI::App& app, Globals& g);
 void add_history_commands(CLI::App& app, Globals& g);
 void add_sync_commands(CLI::App& app, Globals& g);
+void add_maintenance_commands(CLI::App& app, Globals& g);
 
 }  // namespace lakota::cli

@@ -261,12 +261,13 @@ std::string Changelog::read(const Revision& rev) const {
   }
 }
 
-std::vector<Revision> Changelog::write_under(std::string_view payload, const std::vector<Revision>& bases) {
+std::vector<Revision> Changelog::write_under(std::string_view payload, const std::vector<Revision>& bases,
+                                             bool earliest) {
   std::string key = sha1_hex(payload);
   std::vector<Revision> out;
   int64_t last = 0;
   auto write = [&](const std::string& parent, int64_t after) {
-    int64_t t = std::max({now_ms(), last + 1, after + 1});
+    int64_t t = std::max({earliest ? int64_t(0) : now_ms(), last + 1, after + 1});
     last = t;
     Revision rev{parent, hextime(t) + "-" + key};
     pod_->write(rev.path(), payload);
@@ -282,17 +283,18 @@ std::vector<Revision> Changelog::write_under(std::string_view payload, const std
   return out;
 }
 
-std::vector<Revision> Changelog::commit(std::string_view payload, const Revision* base) {
+std::vector<Revision> Changelog::commit(std::string_view payload, const Revision* base, bool earliest) {
   if (!base) {
     Revision rev{kPhi, hextime(now_ms()) + "-" + sha1_hex(payload)};
     pod_->write(rev.path(), payload);
     return {rev};
   }
-  return write_under(payload, {*base});
+  // After a revisit the revision must be the last child of its parent: no earliest time.
+  return write_under(payload, {*base}, earliest && !base->revisit);
 }
 
 std::vector<Revision> Changelog::commit_merge(std::string_view payload, const std::vector<Revision>& parents) {
-  return write_under(payload, parents);
+  return write_under(payload, parents, false);
 }
 
 }  // namespace lakota

@@ -40,6 +40,9 @@ class Repo {
   std::vector<std::string> ls() const;
   // Every collection, in label order (one read of the registry).
   std::vector<Collection> collections() const;
+  // Every collection that a head of the registry lists (more than `collections()` while
+  // the registry has several heads), one per folder: what gc and verify look at.
+  std::vector<Collection> listed_collections() const;
   // Throws Conflict when a label exists (unless `exist_ok`), InvalidInput for an empty one.
   Collection create_collection(const Schema& schema, const std::string& label, bool exist_ok = false);
   std::vector<Collection> create_collections(const Schema& schema, const std::vector<std::string>& labels,

@@ -98,8 +98,10 @@ class Changelog {
   // otherwise. A payload equal to its base's is skipped. The hextime is max(now, base time
   // + 1 ms). When `base` is a revisit, the revision is written under the child (for the
   // graph) and again, later, under its parent (so that the log reaches it last). Returns the
-  // revisions written, the one the log reaches last at the end.
-  std::vector<Revision> commit(std::string_view payload, const Revision* base);
+  // revisions written, the one the log reaches last at the end. With `earliest`, the
+  // hextime is the base's + 1 ms, so that the revision comes first among the base's
+  // children in the log (a defrag: a merge then applies concurrent writes after it).
+  std::vector<Revision> commit(std::string_view payload, const Revision* base, bool earliest = false);
   // Writes `payload` as a merge of `parents`: one revision per parent, each with its own,
   // increasing hextime (never two files with one child). Parents holding the payload
   // already are skipped.
@@ -108,7 +110,7 @@ class Changelog {
   const PodPtr& pod() const { return pod_; }
 
  private:
-  std::vector<Revision> write_under(std::string_view payload, const std::vector<Revision>& bases);
+  std::vector<Revision> write_under(std::string_view payload, const std::vector<Revision>& bases, bool earliest);
   PodPtr pod_;
 };
 
