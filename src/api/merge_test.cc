@@ -28,11 +28,6 @@ std::map<int64_t, double> content(const Series& s) {
   return out;
 }
 
-void copy_missing(const PodPtr& from, const PodPtr& to) {
-  for (const auto& f : from->walk())
-    if (!to->exists(f)) to->write(f, from->read(f));
-}
-
 RepoOptions manual() {
   RepoOptions o;
   o.auto_merge = false;

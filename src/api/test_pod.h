@@ -62,6 +62,12 @@ class FaultyPod final : public Pod {
   PodPtr inner_;
 };
 
+// Copies the files of `from` that `to` lacks (a fork of a repository, or its join).
+inline void copy_missing(const PodPtr& from, const PodPtr& to) {
+  for (const auto& f : from->walk())
+    if (!to->exists(f)) to->write(f, from->read(f));
+}
+
 inline Schema id_x_schema() { return Schema::parse({{"id", "int*"}, {"x", "float"}}); }
 
 inline Frame id_x_frame(const std::vector<int64_t>& ids, const std::vector<double>& xs) {

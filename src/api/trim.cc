@@ -31,12 +31,20 @@ std::vector<std::string> trim(const Collection& collection, const TrimOptions& o
     } catch (const Error&) {  // a tag whose revision is gone protects nothing
     }
   }
+  // While heads diverge, their common ancestor stays too: a merge needs it to tell what
+  // each head changed (without it, a row one head deleted would come back).
+  std::string ancestor;
+  auto heads = h.heads();
+  if (heads.size() > 1)
+    if (auto a = h.common_ancestor(heads)) ancestor = a->child_digest();
   const auto& log = h.log();
   std::string limit = hextime(options.before_ms);
   size_t n = 0;
   while (n < log.size()) {
     const Revision& r = log[n];
-    if (r.child.substr(0, 11) >= limit || r.is_head || tagged.count(r.path()) || n + 1 == log.size()) break;
+    if (r.child.substr(0, 11) >= limit || r.is_head || tagged.count(r.path()) || n + 1 == log.size() ||
+        r.child_digest() == ancestor)
+      break;
     ++n;
   }
   // A prefix of the log leaves the rest's graph whole, but the log of what remains may

@@ -267,7 +267,9 @@ std::vector<Revision> Changelog::write_under(std::string_view payload, const std
   std::vector<Revision> out;
   int64_t last = 0;
   auto write = [&](const std::string& parent, int64_t after) {
-    int64_t t = std::max({earliest ? int64_t(0) : now_ms(), last + 1, after + 1});
+    // base + 1 ms is kept for `earliest` revisions (a defrag): any other revision on the same
+    // base comes after it in the log, even when hextimes run ahead of the clock.
+    int64_t t = earliest ? std::max(last + 1, after + 1) : std::max({now_ms(), last + 1, after + 2});
     last = t;
     Revision rev{parent, hextime(t) + "-" + key};
     pod_->write(rev.path(), payload);

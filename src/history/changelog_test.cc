@@ -50,7 +50,11 @@ TEST(Changelog, ChildTimeFollowsItsParentEvenWhenTheClockLags) {
   Changelog log(pod);
   auto base = *log.leaf();
   auto next = log.commit("b", &base);
-  EXPECT_EQ(next[0].epoch_ms(), parse_hextime(future.substr(0, 11)) + 1);
+  EXPECT_EQ(next[0].epoch_ms(), parse_hextime(future.substr(0, 11)) + 2);
+  // base + 1 ms is kept for an `earliest` revision, which comes first among the siblings.
+  auto early = log.commit("c", &base, true);
+  EXPECT_EQ(early[0].epoch_ms(), parse_hextime(future.substr(0, 11)) + 1);
+  EXPECT_EQ(log.history().log()[1].path(), early[0].path());
 }
 
 TEST(Changelog, SiblingsAreHeadsInTheReferenceOrder) {

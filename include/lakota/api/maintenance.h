@@ -46,8 +46,8 @@ struct TrimOptions {
 
 // Drops revisions older than `before_ms` from the start of the log, keeping the heads, the
 // state, every tagged revision and everything after the oldest tagged one (as history
-// reachable from a tag stays in git), and never changing what the log reaches: the state
-// and the heads stay what they were. Returns the revision files dropped (or, with
+// reachable from a tag stays in git), the common ancestor of diverged heads (a merge needs
+// it), and never changing what the log reaches: the state and the heads stay what they were. Returns the revision files dropped (or, with
 // `dry_run`, that would be).
 std::vector<std::string> trim(const Collection& collection, const TrimOptions& options);
 

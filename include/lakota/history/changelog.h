@@ -48,7 +48,9 @@ class History {
   History() = default;
   explicit History(std::vector<Revision> log);
 
-  const std::vector<Revision>& log() const { return log_; }
+  const std::vector<Revision>& log() const& { return log_; }
+  // On a temporary (`c.history().log()` in a range-for), a copy: no dangling reference.
+  std::vector<Revision> log() && { return std::move(log_); }
   bool empty() const { return log_.empty(); }
   // The current state: the last revision of the log; null when there is none.
   const Revision* state() const { return log_.empty() ? nullptr : &log_.back(); }
@@ -96,11 +98,11 @@ class Changelog {
   // Writes `payload` as the revision that follows `base` (null for a first revision), so
   // that it becomes the state when nothing else was written since `base` and a sibling head
   // otherwise. A payload equal to its base's is skipped. The hextime is max(now, base time
-  // + 1 ms). When `base` is a revisit, the revision is written under the child (for the
-  // graph) and again, later, under its parent (so that the log reaches it last). Returns the
-  // revisions written, the one the log reaches last at the end. With `earliest`, the
-  // hextime is the base's + 1 ms, so that the revision comes first among the base's
-  // children in the log (a defrag: a merge then applies concurrent writes after it).
+  // + 2 ms); with `earliest` it is the base's + 1 ms (kept for it), so that the revision
+  // comes first among the base's children in the log (a defrag: a merge then applies
+  // concurrent writes after it). When `base` is a revisit, the revision is written under
+  // the child (for the graph) and again, later, under its parent (so that the log reaches
+  // it last). Returns the revisions written, the one the log reaches last at the end.
   std::vector<Revision> commit(std::string_view payload, const Revision* base, bool earliest = false);
   // Writes `payload` as a merge of `parents`: one revision per parent, each with its own,
   // increasing hextime (never two files with one child). Parents holding the payload
