@@ -57,5 +57,6 @@ void add_data_commands(CLI::App& app, Globals& g);
 void add_history_commands(CLI::App& app, Globals& g);
 void add_sync_commands(CLI::App& app, Globals& g);
 void add_maintenance_commands(CLI::App& app, Globals& g);
+void add_exchange_commands(CLI::App& app, Globals& g);
 
 }  // namespace lakota::cli

@@ -16,9 +16,9 @@ namespace lakota::cli {
 namespace {
 
 const char* const kCommands[] = {"read",   "len",   "length", "rev",     "ls",   "create", "write",
-                                 "delete", "del",   "merge",  "revert", "tag",     "diff", "push", "pull", "gc", "trim", "defrag", "squash", "verify", "version", "help"};
+                                 "delete", "del",   "merge",  "revert", "tag",     "diff", "push", "pull", "gc", "trim", "defrag", "squash", "verify", "export", "import", "version", "help"};
 // The reference's commands that this version does not have yet.
-const char* const kLaterCommands[] = {"export", "import", "serve"};
+const char* const kLaterCommands[] = {"serve"};
 
 // The first word that is not a global option must be a command: say so in one line when
 // it is not, instead of leaving a script to believe an unknown command worked.
@@ -56,6 +56,7 @@ int run(int argc, char** argv) {
   add_history_commands(app, g);
   add_sync_commands(app, g);
   add_maintenance_commands(app, g);
+  add_exchange_commands(app, g);
 
   auto* version = app.add_subcommand("version", "Print the version");
   version->callback([&] {

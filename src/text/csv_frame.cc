@@ -1,9 +1,11 @@
 #include "lakota/text/csv_frame.h"
 
 #include <set>
+#include <sstream>
 
 #include "lakota/error.h"
 #include "lakota/model/parse.h"
+#include "lakota/text/table.h"
 #include "lakota/text/text.h"
 
 namespace lakota::text {
@@ -67,6 +69,23 @@ Frame read_csv_frame(std::istream& in, const Schema& schema, std::string_view so
     }
   }
   return conform(schema, Frame(names, std::move(cols)));
+}
+
+FileFormat csv_format() {
+  FileFormat f;
+  f.extension = "csv";
+  f.write = [](const Frame& frame) {
+    std::string out;
+    TableWriter w(out, frame.names(), false, [] { return true; });
+    w.frame(frame);
+    w.finish();
+    return out;
+  };
+  f.read = [](std::string_view bytes, const Schema& schema, const std::string& source) {
+    std::istringstream in{std::string(bytes)};
+    return read_csv_frame(in, schema, source);
+  };
+  return f;
 }
 
 }  // namespace lakota::text

@@ -6,6 +6,7 @@
 #include <istream>
 #include <string_view>
 
+#include "lakota/api/exchange.h"
 #include "lakota/model/frame.h"
 
 namespace lakota::text {
@@ -15,5 +16,8 @@ Frame read_csv_frame(std::istream& in, const Schema& schema, std::string_view so
 // Which schemas text can fill: every column takes text (not object columns). Throws
 // InvalidInput naming the column.
 void check_text_schema(const Schema& schema);
+
+// CSV as `read` prints it and `write` reads it: the file format of export and import.
+FileFormat csv_format();
 
 }  // namespace lakota::text
