@@ -103,9 +103,18 @@ GcReport gc(const Repo& repo, const GcOptions& options) {
     if (i < bury.size()) {
       if (segments.bury(bury[i]->digest, now)) ++buried;
     } else if (i < bury.size() + restore.size()) {
-      // A live copy beside the buried one: nothing to restore (the buried one stays, unused).
+      // A write made a live copy beside the buried one (it found none): the buried one is
+      // a duplicate, deleted.
       const SegmentFile* f = restore[i - bury.size()];
-      if (!repo.pod()->exists(Segments::path_of(f->digest)) && segments.restore(f->digest)) ++restored;
+      if (!repo.pod()->exists(Segments::path_of(f->digest))) {
+        if (segments.restore(f->digest)) ++restored;
+      } else {
+        uint64_t size = repo.pod()->size(f->path).value_or(0);
+        if (segments.remove(*f)) {
+          ++removed;
+          freed += size;
+        }
+      }
     } else {
       const SegmentFile* f = remove[i - bury.size() - restore.size()];
       uint64_t size = repo.pod()->size(f->path).value_or(0);

@@ -82,6 +82,13 @@ TEST_P(MaintenanceTest, GcRestoresBuriedSegmentsThatAreReferenced) {
   EXPECT_EQ(r.restored, 1u);
   EXPECT_EQ(r.hard_deleted, 0u);
   EXPECT_TRUE(pod->exists(file));
+  // A write that found no live copy wrote one: the buried duplicate goes.
+  pod->write(file + "." + hextime(now_ms() - 3'600'000), pod->read(file));
+  r = gc(repo, now);
+  EXPECT_EQ(r.hard_deleted, 1u);
+  EXPECT_EQ(r.restored, 0u);
+  EXPECT_TRUE(pod->exists(file));
+  EXPECT_EQ(c.series("s").length(), 3000u);
   // Tags and files that are not segments are left alone.
   c.tag("v1");
   pod->write(file.substr(0, 6) + "notes.txt", "x");
