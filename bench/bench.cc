@@ -7,10 +7,14 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <string>
 
+#include "lakota/api/maintenance.h"
 #include "lakota/api/repo.h"
+#include "lakota/api/sync.h"
+#include "lakota/encoding/hash.h"
 #include "lakota/storage/pod.h"
 
 namespace fs = std::filesystem;
@@ -83,6 +87,53 @@ void run(const std::string& name, PodPtr pod, size_t rows, size_t appends, size_
   std::fflush(stdout);
 }
 
+// Push and pull between two file repositories, and gc.
+void run_sync(size_t rows, size_t appends, size_t append_rows, bool sync) {
+  fs::path base = fs::temp_directory_path() / ("lakota-bench-sync-" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  FilePodOptions po;
+  po.fsync = sync;
+  Repo src(make_file_pod((base / "src").string(), po));
+  Schema schema = Schema::parse({{"timestamp", "timestamp*"}, {"value", "float"}});
+  src.create_collection(schema, "big").series("s").write(make_frame(1600000000, rows));
+  auto small = src.create_collection(schema, "small");
+  for (size_t k = 0; k < appends; ++k)
+    small.series("s").write(make_frame(1600000000 + int64_t(k * append_rows), append_rows));
+
+  auto timed = [](const std::function<void()>& f) {
+    auto t0 = std::chrono::steady_clock::now();
+    f();
+    return seconds_since(t0);
+  };
+  std::printf("\nfile to file (fsync %s). Seconds:\n%-34s %10s %10s %10s\n", sync ? "on" : "off", "collection",
+              "push", "pull", "again");
+  for (std::string label : {"big", "small"}) {
+    SyncOptions o;
+    o.labels = {label};
+    Repo pushed(make_file_pod((base / ("push-" + label)).string(), po));
+    Repo pulled(make_file_pod((base / ("pull-" + label)).string(), po));
+    double push_s = timed([&] { push(src, pushed, o); });
+    double pull_s = timed([&] { pull(pulled, src, o); });
+    double again = timed([&] { pull(pulled, src, o); });  // nothing new: listings only
+    std::string what = label == "big" ? std::to_string(rows) + " rows, 1 revision"
+                                      : std::to_string(appends) + " revisions of " + std::to_string(append_rows) + " rows";
+    std::printf("%-34s %10.3f %10.3f %10.3f\n", what.c_str(), push_s, pull_s, again);
+  }
+  double gc_s = timed([&] { gc(src); });
+  TrimOptions all;
+  all.before_ms = now_ms() + 60'000;
+  double trim_s = timed([&] { trim(small, all); });
+  double bury_s = timed([&] { gc(src); });
+  GcOptions now;
+  now.timeout_ms = 0;
+  double delete_s = timed([&] { gc(src, now); });
+  double verify_s = timed([&] { verify(src); });
+  std::printf("gc %.3f (nothing to collect), trim of %zu revisions %.3f, gc after trim %.3f (soft), %.3f (hard); "
+              "verify %.3f\n",
+              gc_s, appends, trim_s, bury_s, delete_s, verify_s);
+  fs::remove_all(base);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,4 +153,6 @@ int main(int argc, char** argv) {
     fs::remove_all(dir);
   }
   run("memory", make_memory_pod(), rows, appends, append_rows);
+  run_sync(rows, appends, append_rows, true);
+  run_sync(rows, appends, append_rows, false);
 }

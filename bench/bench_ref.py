@@ -44,6 +44,23 @@ def main(rows=10_000_000, appends=1000, append_rows=1000):
         assert len(small.frame()) == appends * append_rows
         read_appended = time.perf_counter() - t0
         print(f"{'reference (measured)':22} {write:10.3f} {read:10.3f} {part:10.3f} {append:12.3f} {read_appended:12.3f}")
+        # Push and pull file to file, then gc, as bench.cc's second table.
+        print(f"reference, file to file. Seconds:\n{'collection':34} {'push':>10} {'pull':>10} {'again':>10}")
+        for label, what in (("big", f"{rows} rows, 1 revision"), ("small", f"{appends} revisions of {append_rows} rows")):
+            pushed, pulled = Repo(f"{folder}/push-{label}"), Repo(f"{folder}/pull-{label}")
+            t0 = time.perf_counter()
+            repo.push(pushed, label)
+            push_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            pulled.pull(repo, label)
+            pull_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            pulled.pull(repo, label)
+            again = time.perf_counter() - t0
+            print(f"{what:34} {push_s:10.3f} {pull_s:10.3f} {again:10.3f}")
+        t0 = time.perf_counter()
+        repo.gc()
+        print(f"gc {time.perf_counter() - t0:.3f} (nothing to collect)")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
