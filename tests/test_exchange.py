@@ -46,6 +46,12 @@ def test_import_checks_everything_before_writing(lakota):
     res = lakota("-r", "fresh", "import", "out")
     assert res.code == 2 and "out/other/bad.csv: row 2" in res.err, res
     assert lakota("-r", "fresh", "ls").out == "collection\n"  # nothing imported
+    # A file every value of which parses, but whose index is not sorted: refused before
+    # any collection is written, as a write would refuse it.
+    (lakota.cwd / "out" / "other" / "bad.csv").write_text("id,label\n2,x\n1,y\n")
+    res = lakota("-r", "fresh", "import", "out")
+    assert res.code == 2 and "bad.csv" in res.err, res
+    assert lakota("-r", "fresh", "ls").out == "collection\n"
     (lakota.cwd / "out" / "other" / "bad.csv").unlink()
     (lakota.cwd / "out" / "other" / "notes.txt").write_text("x")
     res = lakota("-r", "fresh", "import", "out")

@@ -39,26 +39,36 @@ DefragReport defrag(const Collection& collection, const DefragOptions& options) 
     for (size_t k = *first; k < match.size(); ++k) rewritten_len += ci.length(match[k]);
     report.rows_after += *first + std::max<size_t>(1, (size_t(rewritten_len) + options.page_len - 1) / options.page_len);
     if (options.dry_run) continue;
+    // From the first small chunk's start, with its own left bound: the chunk before it
+    // stays as it is.
     Query q;
     q.revision = base.revision->path();
     q.start = ci.start(match[*first]);
-    q.closed = Closed::both();
+    q.closed = Closed{ci.closed(match[*first]).left, true};
     std::optional<Tuple> prev_stop;
+    try {
     Series(collection.state(), label).paginate(options.page_len, q, [&](const Frame& page) {
       WriteOptions w;
       if (prev_stop) {
         w.start = *prev_stop;
         w.closed = Closed{false, true};
+      } else {
+        w.start = q.start;
+        w.closed = q.closed;
       }
       prev_stop = index_tuple(*st.schema, page, page.size() - 1);
       for (auto& r : st.prepare(label, page, w)) rows.push_back(std::move(r));
       return true;
     });
+    } catch (const NotFound&) {  // the state it read is gone (trimmed, the collection deleted)
+      report.yielded = true;
+      return report;
+    }
   }
   if (options.dry_run || rows.empty()) return report;
   // Yield to writers: a defrag commits only on the state it read, still the only head.
   auto now = st.history();
-  if (!now->settled() || now->state()->path() != base.revision->path()) {
+  if (now->empty() || !now->settled() || now->state()->path() != base.revision->path()) {
     report.yielded = true;
     return report;
   }

@@ -1,8 +1,10 @@
 #include "lakota/api/exchange.h"
 
+#include <cctype>
 #include <map>
 
 #include "lakota/error.h"
+#include "state.h"
 
 namespace lakota {
 
@@ -72,6 +74,8 @@ ExchangeReport import_collections(Repo& repo, const PodPtr& src, const std::vect
   // Everything is read and checked first.
   for (const auto& name : names) {
     if (!src->isdir(name)) throw NotFound("no collection folder '" + name + "' in " + src->uri());
+    if (std::isspace((unsigned char)name.front()) || std::isspace((unsigned char)name.back()))
+      throw InvalidInput(src->uri() + "/" + name + ": a collection name cannot start or end with a space");
     PodPtr folder = src->cd(name);
     std::string where = src->uri() + "/" + name;
     std::optional<Collection> existing = repo.find(name);
@@ -107,13 +111,19 @@ ExchangeReport import_collections(Repo& repo, const PodPtr& src, const std::vect
       }
       std::string bytes = folder->read(file);
       report.bytes += bytes.size();
-      p.series.emplace_back(file.substr(0, dot), fmt->read(bytes, p.schema, where + "/" + file));
+      std::string source = where + "/" + file;
+      Frame frame = fmt->read(bytes, p.schema, source);
+      frame = prepare_frame(p.schema, frame, source);  // what a write would refuse, refused now
+      p.series.emplace_back(file.substr(0, dot), std::move(frame));
     }
     pending.push_back(std::move(p));
   }
   size_t done = 0;
   for (auto& p : pending) {
     Collection c = p.create ? repo.create_collection(p.schema, p.label, true) : repo.collection(p.label);
+    if (!(c.schema() == p.schema))  // created meanwhile, with another schema
+      throw Conflict("collection '" + c.label() + "' exists with another schema than " + src->uri() + "/" +
+                     p.label + "/_schema.json");
     Batch b = c.batch();
     for (auto& [label, frame] : p.series) {
       if (frame.empty()) continue;

@@ -34,7 +34,12 @@ class References {
         if (seen_.insert(st.path + "/" + rev.path()).second) todo.push_back(rev);
       std::mutex mu;
       parallel_for(todo.size(), kWorkers, [&](size_t i) {
-        Commit commit = st.load_commit(todo[i]);
+        Commit commit(st.schema);
+        try {
+          commit = st.load_commit(todo[i]);
+        } catch (const NotFound&) {
+          return;  // trimmed meanwhile: it references nothing any more
+        }
         std::vector<std::string> stored;
         for (const auto& d : commit.digests())
           if (!commit.embedded_data(d)) stored.push_back(d);
@@ -99,6 +104,8 @@ GcReport gc(const Repo& repo, const GcOptions& options) {
   std::atomic<size_t> done{0}, buried{0}, restored{0}, removed{0};
   std::atomic<uint64_t> freed{0};
   size_t total = bury.size() + restore.size() + remove.size();
+  std::exception_ptr failure;  // the second look below runs whatever happened here
+  try {
   parallel_for(total, kWorkers, [&](size_t i) {
     if (i < bury.size()) {
       if (segments.bury(bury[i]->digest, now)) ++buried;
@@ -125,12 +132,17 @@ GcReport gc(const Repo& repo, const GcOptions& options) {
     }
     tick("collecting", ++done, total);
   });
-  // Revisions written while gc worked may reference what it just buried: bring those back.
-  if (buried) {
-    refs.update();
-    for (const auto* f : bury)
-      if (refs.active().count(f->digest) && segments.restore(f->digest)) --buried, ++restored;
+  } catch (...) {
+    failure = std::current_exception();
   }
+  // Revisions written while gc worked may reference what it just buried: bring those back.
+  refs.update();
+  for (const auto* f : bury)
+    if (refs.active().count(f->digest) && !repo.pod()->exists(f->path) && segments.restore(f->digest)) {
+      if (buried) --buried;
+      ++restored;
+    }
+  if (failure) std::rethrow_exception(failure);
   report.soft_deleted = buried;
   report.restored = restored;
   report.hard_deleted = removed;

@@ -273,6 +273,11 @@ TEST_P(MaintenanceTest, DefragYieldsToAWriteMadeWhileItRuns) {
   EXPECT_FALSE(defrag(c).yielded);
   f = c.series("s").read({{int64_t(150)}, {int64_t(150)}, Closed::both()});
   EXPECT_EQ(f["x"].values<double>()[0], -1);
+
+  // The collection deleted while a defrag runs: it yields too.
+  for (int k = 0; k < 10; ++k) c.series("s").write(noisy(k * 100, 100, k + 20));
+  o.progress = [&](std::string_view, uint64_t, uint64_t) { Repo(pod).delete_collections({"c"}); };
+  EXPECT_TRUE(defrag(c, o).yielded);
 }
 
 TEST_P(MaintenanceTest, ACorrectionWinsOverADefragThatCommittedAfterIt) {

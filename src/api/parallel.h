@@ -7,6 +7,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -33,7 +34,10 @@ inline void parallel_for(size_t n, size_t workers, const std::function<void(size
   };
   size_t threads = std::min(workers, n);
   std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(run);
+  try {
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(run);
+  } catch (const std::system_error&) {  // no more threads: the ones running and this one do it
+  }
   run();
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);

@@ -277,11 +277,17 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare_delete(cons
 }
 
 bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit(const Commit&)>& change,
-                                bool earliest) {
+                                bool earliest, const std::function<void()>& written) {
   Commit next = change(base.commit);
   std::string payload = next.encode();
   auto revs = changelog.commit(payload, base.revision ? &*base.revision : nullptr, earliest);
   if (revs.empty()) return false;
+  if (written) {
+    try {
+      written();
+    } catch (const Error&) {  // the write is committed: what follows must not make it look failed
+    }
+  }
   {
     std::lock_guard lock(mutex_);
     cached_path_ = revs.back().path();
@@ -333,16 +339,16 @@ bool CollectionState::commit_rows(const Snapshot& base, const Rows& rows, bool e
                      "committed: write again");
     }
   }
-  bool done = commit_on(
+  return commit_on(
       base,
       [&](const Commit& c) {
         Commit out = c;
         for (const auto& [row, emb] : rows) out = out.update(row, emb);
         return out;
       },
-      earliest);
-  for (const auto& d : stored) segments.restore(d);
-  return done;
+      earliest, [&] {
+        for (const auto& d : stored) segments.restore(d);
+      });
 }
 
 std::vector<Revision> CollectionState::settle() {

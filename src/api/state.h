@@ -78,8 +78,10 @@ struct CollectionState {
   // Applies `change` (or `rows`) to the snapshot's commit and writes the result as the
   // revision after the snapshot's; then, with auto-merge on, settles the history. Returns
   // false on a no-op.
-  // `earliest`: see Changelog::commit (a defrag's revision).
-  bool commit_on(const Snapshot& base, const std::function<Commit(const Commit&)>& change, bool earliest = false);
+  // `earliest`: see Changelog::commit (a defrag's revision). `written` runs right after the
+  // revision is written, before any merge; its errors are swallowed (the write is done).
+  bool commit_on(const Snapshot& base, const std::function<Commit(const Commit&)>& change, bool earliest = false,
+                 const std::function<void()>& written = {});
   bool commit_rows(const Snapshot& base, const Rows& rows, bool earliest = false);
   // Merges heads (and brings the state to the only head) until the history is settled.
   // Returns the revisions written.

@@ -48,6 +48,12 @@ class Syncer {
       copy_segment(from, refs[i], owner);
       tick("copying segments of " + from.label, ++done, refs.size());
     });
+    // A gc at the destination may have buried what was copied (nothing referenced it yet):
+    // every segment is there again just before the revisions (copied anew if gc deleted
+    // it), and restored just after, as a writer's commit does.
+    parallel_for(refs.size(), kWorkers, [&](size_t i) {
+      if (!dst_segments_.restore(refs[i].digest)) copy_segment(from, refs[i], owner);
+    });
     // Parents before children: an interrupted copy leaves a history whose every revision
     // has its segments, and the next pull goes on from there.
     for (const auto& [rev, payload] : missing) {
@@ -57,6 +63,7 @@ class Syncer {
         report_.bytes += payload.size();
       }
     }
+    parallel_for(refs.size(), kWorkers, [&](size_t i) { dst_segments_.restore(refs[i].digest); });
   }
 
   void copy_tags(const CollectionState& from, const std::string& to_path, const std::string& label) {
@@ -86,16 +93,19 @@ class Syncer {
     std::string path = Segments::path_of(ref.digest);
     if (auto loc = dst_segments_.locate(ref.digest)) {
       if (*loc != path) {
-        dst_segments_.restore(ref.digest);
-        std::lock_guard lock(mu_);
-        ++report_.restored;
-        return;
+        if (dst_segments_.restore(ref.digest)) {
+          std::lock_guard lock(mu_);
+          ++report_.restored;
+          return;
+        }  // deleted meanwhile: copy it
+      } else {
+        // A file cut short (a copy in place that was interrupted) is replaced; `verify`
+        // checks the digests of every file.
+        auto mine = dst_.pod()->size(path);
+        auto theirs = from.pod->size(path);
+        if (mine && (!theirs || *mine == *theirs)) return;
+        if (!mine && dst_segments_.restore(ref.digest)) return;  // buried meanwhile
       }
-      // A file cut short (a copy in place that was interrupted) is replaced; `verify`
-      // checks the digests of every file.
-      auto mine = dst_.pod()->size(path);
-      auto theirs = from.pod->size(path);
-      if (!mine || !theirs || *mine == *theirs) return;
     }
     BlobPtr bytes = from.segments.read(ref.digest, owner);
     if (!Segments::holds(ref, bytes->bytes()))

@@ -92,21 +92,31 @@ VerifyReport verify(const Repo& repo, const Progress& progress) {
     const Use& u = *uses[i];
     std::string path = Segments::path_of(u.ref.digest);
     auto where = store.locate(u.ref.digest);
-    if (!where) {
-      problem(u.owner + ": segment " + repo.pod()->uri() + "/" + path + " is missing");
-    } else {
+    BlobPtr bytes;
+    if (where) {
       try {
-        BlobPtr bytes = repo.pod()->read_blob(*where);
-        bool good = Segments::holds(u.ref, bytes->bytes());
-        std::lock_guard lock(mu);
-        ++report.segments;
-        report.bytes += bytes->bytes().size();
-        if (*where != path) report.notes.push_back(u.owner + ": segment " + *where + " is soft-deleted (gc restores it)");
-        if (!good) report.problems.push_back(u.owner + ": segment " + repo.pod()->uri() + "/" + *where +
-                                             " does not hold what its revisions say (damaged)");
-      } catch (const NotFound&) {
-        problem(u.owner + ": segment " + repo.pod()->uri() + "/" + path + " vanished while verified");
+        bytes = repo.pod()->read_blob(*where);
+      } catch (const NotFound&) {  // buried or restored by a gc meanwhile
       }
+    }
+    if (!bytes) {
+      try {
+        bytes = store.read(u.ref.digest, u.owner);
+        where = store.locate(u.ref.digest);
+      } catch (const CorruptData&) {
+        problem(u.owner + ": segment " + repo.pod()->uri() + "/" + path + " is missing");
+      }
+    }
+    if (bytes) {
+      bool good = Segments::holds(u.ref, bytes->bytes());
+      std::lock_guard lock(mu);
+      ++report.segments;
+      report.bytes += bytes->bytes().size();
+      if (where && *where != path)
+        report.notes.push_back(u.owner + ": segment " + *where + " is soft-deleted (gc restores it)");
+      if (!good)
+        report.problems.push_back(u.owner + ": segment " + repo.pod()->uri() + "/" + (where ? *where : path) +
+                                  " does not hold what its revisions say (damaged)");
     }
     if (progress) progress("verifying segments", ++done, uses.size());
   });
