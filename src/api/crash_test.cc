@@ -43,17 +43,6 @@ class KillingPod final : public Pod {
   mutable std::atomic<int> calls_{0};
 };
 
-Frame noisy(int64_t first, size_t n, double value) {
-  std::vector<int64_t> ids(n);
-  std::vector<double> xs(n);
-  uint64_t seed = uint64_t(first) * 31 + uint64_t(value * 7) + 1;
-  for (size_t i = 0; i < n; ++i) {
-    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    ids[i] = first + int64_t(i);
-    xs[i] = value + double(seed >> 11) / double(1ULL << 53);
-  }
-  return id_x_frame(ids, xs);
-}
 
 class Crash : public ::testing::Test {
  protected:
@@ -110,9 +99,9 @@ class Crash : public ::testing::Test {
 
 TEST_F(Crash, AKilledWriterLeavesTheOldStateOrTheNewOne) {
   fs::path setup = base / "setup";
-  Repo(make_file_pod(setup.string())).create_collection(id_x_schema(), "c").series("s").write(noisy(0, 3000, 1));
+  Repo(make_file_pod(setup.string())).create_collection(id_x_schema(), "c").series("s").write(noisy_frame(0, 3000, 1));
   Frame old_rows = Repo(make_file_pod(setup.string())).collection("c").series("s").read();
-  Frame change = noisy(2000, 3000, 2);
+  Frame change = noisy_frame(2000, 3000, 2);
   int calls = every_call(
       setup,
       [&](const fs::path& dir, int n) {
@@ -136,11 +125,11 @@ TEST_F(Crash, AKilledMergeLeavesTheHeadsOrTheMerge) {
   manual.auto_merge = false;
   {
     PodPtr pod = make_file_pod(setup.string());
-    Repo(pod, manual).create_collection(id_x_schema(), "c").series("s").write(noisy(0, 3000, 1));
+    Repo(pod, manual).create_collection(id_x_schema(), "c").series("s").write(noisy_frame(0, 3000, 1));
     PodPtr other = make_memory_pod();
     copy_missing(pod, other);
-    Repo(pod, manual).collection("c").series("s").write(noisy(500, 100, 2));
-    Repo(other, manual).collection("c").series("s").write(noisy(2500, 1000, 3));
+    Repo(pod, manual).collection("c").series("s").write(noisy_frame(500, 100, 2));
+    Repo(other, manual).collection("c").series("s").write(noisy_frame(2500, 1000, 3));
     copy_missing(other, pod);
   }
   int calls = every_call(
@@ -166,9 +155,9 @@ TEST_F(Crash, AKilledPushLeavesARepositoryThatReadsAndResumes) {
   {
     Repo r(make_file_pod(src.string()));
     auto c = r.create_collection(id_x_schema(), "c");
-    for (int k = 0; k < 3; ++k) c.series("s").write(noisy(k * 1000, 1000, k));
+    for (int k = 0; k < 3; ++k) c.series("s").write(noisy_frame(k * 1000, 1000, k));
     c.tag("v1");
-    r.create_collection(id_x_schema(), "d").series("t").write(noisy(0, 2000, 9));
+    r.create_collection(id_x_schema(), "d").series("t").write(noisy_frame(0, 2000, 9));
     fs::create_directories(setup);  // an empty destination
   }
   Repo source(make_file_pod(src.string()));
@@ -197,7 +186,7 @@ TEST_F(Crash, AKilledGcLeavesEveryCommittedRow) {
   {
     Repo r(make_file_pod(setup.string()));
     auto c = r.create_collection(id_x_schema(), "c");
-    for (int k = 0; k < 4; ++k) c.series("s").write(noisy(0, 2000, k));  // each overwrites the last
+    for (int k = 0; k < 4; ++k) c.series("s").write(noisy_frame(0, 2000, k));  // each overwrites the last
     trim(c, TrimOptions{now_ms() + 60'000});
     gc(r);  // garbage buried once: the next gc deletes it
   }
@@ -208,7 +197,7 @@ TEST_F(Crash, AKilledGcLeavesEveryCommittedRow) {
       setup,
       [&](const fs::path& dir, int n) {
         Repo r(std::make_shared<KillingPod>(make_file_pod(dir.string()), n));
-        r.collection("c").series("s").write(noisy(5000, 2000, 7));  // more garbage and more rows
+        r.collection("c").series("s").write(noisy_frame(5000, 2000, 7));  // more garbage and more rows
         gc(r, now);
       },
       [&](const fs::path& dir) {

@@ -16,18 +16,6 @@ namespace {
 
 using MaintenanceTest = PodTest;
 
-// Rows [first, first + n) with values that do not compress: its arrays are segment files.
-Frame noisy(int64_t first, size_t n, double value) {
-  std::vector<int64_t> ids(n);
-  std::vector<double> xs(n);
-  uint64_t seed = uint64_t(first) * 31 + uint64_t(value * 7) + 1;
-  for (size_t i = 0; i < n; ++i) {
-    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    ids[i] = first + int64_t(i);
-    xs[i] = value + double(seed >> 11) / double(1ULL << 53);
-  }
-  return id_x_frame(ids, xs);
-}
 
 std::set<std::string> segment_files(const PodPtr& pod) {
   std::set<std::string> out;
@@ -39,8 +27,8 @@ std::set<std::string> segment_files(const PodPtr& pod) {
 TEST_P(MaintenanceTest, GcSoftDeletesThenDeletesWhatNothingReferences) {
   Repo repo(pod);
   auto c = repo.create_collection(id_x_schema(), "c");
-  c.series("s").write(noisy(0, 3000, 1));
-  c.series("s").write(noisy(0, 3000, 2));  // the first write's x segment is referenced by its revision still
+  c.series("s").write(noisy_frame(0, 3000, 1));
+  c.series("s").write(noisy_frame(0, 3000, 2));  // the first write's x segment is referenced by its revision still
   ASSERT_EQ(segment_files(pod).size(), 2u);
   GcReport none = gc(repo);
   EXPECT_EQ(none.soft_deleted + none.hard_deleted + none.restored, 0u);
@@ -72,7 +60,7 @@ TEST_P(MaintenanceTest, GcSoftDeletesThenDeletesWhatNothingReferences) {
 TEST_P(MaintenanceTest, GcRestoresBuriedSegmentsThatAreReferenced) {
   Repo repo(pod);
   auto c = repo.create_collection(id_x_schema(), "c");
-  c.series("s").write(noisy(0, 3000, 1));
+  c.series("s").write(noisy_frame(0, 3000, 1));
   std::string file = *segment_files(pod).begin();
   pod->mv(file, file + "." + hextime(now_ms() - 3'600'000));  // buried long ago by someone
   EXPECT_EQ(c.series("s").length(), 3000u);                   // still reads
@@ -109,7 +97,7 @@ TEST_P(MaintenanceTest, GcNeverLeavesAConcurrentWriteWithoutItsSegments) {
     for (int k = 0; k < kWrites; ++k) {
       for (;;) {
         try {
-          c.series("s").write(noisy(k * 1000, 1000, k));
+          c.series("s").write(noisy_frame(k * 1000, 1000, k));
           break;
         } catch (const Conflict&) {  // its segment was deleted before its commit: write again
           ++conflicts;
@@ -140,10 +128,10 @@ TEST_P(MaintenanceTest, GcNeverLeavesAConcurrentWriteWithoutItsSegments) {
 TEST_P(MaintenanceTest, AWriteWhoseSegmentsGcDeletedFailsAndCommitsNothing) {
   Repo repo(pod);
   auto c = repo.create_collection(id_x_schema(), "c");
-  c.series("s").write(noisy(0, 1000, 1));
+  c.series("s").write(noisy_frame(0, 1000, 1));
   Frame before = c.series("s").read();
   Batch b = c.batch();
-  b.write("s", noisy(1000, 3000, 2));  // its segments are written, its revision not yet
+  b.write("s", noisy_frame(1000, 3000, 2));  // its segments are written, its revision not yet
   GcOptions now;
   now.timeout_ms = 0;
   EXPECT_EQ(gc(repo, now).soft_deleted, 1u);
@@ -158,7 +146,7 @@ TEST_P(MaintenanceTest, AWriteWhoseSegmentsGcDeletedFailsAndCommitsNothing) {
   EXPECT_TRUE(verify(repo).ok());
   // Buried but not yet deleted: the write restores it and commits.
   Batch b2 = c.batch();
-  b2.write("s", noisy(1000, 3000, 2));
+  b2.write("s", noisy_frame(1000, 3000, 2));
   EXPECT_EQ(gc(repo).soft_deleted, 1u);
   EXPECT_TRUE(b2.commit());
   EXPECT_EQ(c.series("s").length(), 4000u);
@@ -225,9 +213,9 @@ TEST_P(MaintenanceTest, TrimKeepsEveryHead) {
 TEST_P(MaintenanceTest, DefragRewritesSmallChunksAndKeepsTheRows) {
   Repo repo(pod);
   auto c = repo.create_collection(id_x_schema(), "c");
-  c.series("big").write(noisy(0, 5000, 1));
-  for (int k = 0; k < 10; ++k) c.series("s").write(noisy(k * 100, 100, k));
-  c.series("few").write(noisy(0, 10, 1));
+  c.series("big").write(noisy_frame(0, 5000, 1));
+  for (int k = 0; k < 10; ++k) c.series("s").write(noisy_frame(k * 100, 100, k));
+  c.series("few").write(noisy_frame(0, 10, 1));
   Frame s = c.series("s").read(), big = c.series("big").read();
   DefragOptions dry;
   dry.dry_run = true;
@@ -245,7 +233,7 @@ TEST_P(MaintenanceTest, DefragRewritesSmallChunksAndKeepsTheRows) {
   auto log = c.history().log();
   EXPECT_EQ(log.back().epoch_ms(), log[log.size() - 2].epoch_ms() + 1);
   EXPECT_EQ(defrag(c).series, 0u);  // nothing left to do
-  for (int k = 0; k < 10; ++k) c.series("u").write(noisy(k * 100, 100, k));
+  for (int k = 0; k < 10; ++k) c.series("u").write(noisy_frame(k * 100, 100, k));
   Frame u = c.series("u").read();
   DefragOptions small;
   small.page_len = 300;
@@ -257,7 +245,7 @@ TEST_P(MaintenanceTest, DefragRewritesSmallChunksAndKeepsTheRows) {
 TEST_P(MaintenanceTest, DefragYieldsToAWriteMadeWhileItRuns) {
   Repo repo(pod);
   auto c = repo.create_collection(id_x_schema(), "c");
-  for (int k = 0; k < 10; ++k) c.series("s").write(noisy(k * 100, 100, k));
+  for (int k = 0; k < 10; ++k) c.series("s").write(noisy_frame(k * 100, 100, k));
   c.series("t").write(id_x_frame({1}, {1}));
   DefragOptions o;
   bool wrote = false;
@@ -275,7 +263,7 @@ TEST_P(MaintenanceTest, DefragYieldsToAWriteMadeWhileItRuns) {
   EXPECT_EQ(f["x"].values<double>()[0], -1);
 
   // The collection deleted while a defrag runs: it yields too.
-  for (int k = 0; k < 10; ++k) c.series("s").write(noisy(k * 100, 100, k + 20));
+  for (int k = 0; k < 10; ++k) c.series("s").write(noisy_frame(k * 100, 100, k + 20));
   o.progress = [&](std::string_view, uint64_t, uint64_t) { Repo(pod).delete_collections({"c"}); };
   EXPECT_TRUE(defrag(c, o).yielded);
 }
@@ -285,7 +273,7 @@ TEST_P(MaintenanceTest, ACorrectionWinsOverADefragThatCommittedAfterIt) {
   // seeing it; its revision still comes first in the log, so the merge keeps the correction.
   Repo repo(pod);
   auto c = repo.create_collection(id_x_schema(), "c");
-  for (int k = 0; k < 10; ++k) c.series("s").write(noisy(k * 100, 100, k));
+  for (int k = 0; k < 10; ++k) c.series("s").write(noisy_frame(k * 100, 100, k));
   Frame before = c.series("s").read();
   PodPtr other = make_memory_pod();
   copy_missing(pod, other);
@@ -309,8 +297,8 @@ TEST_P(MaintenanceTest, ACorrectionWinsOverADefragThatCommittedAfterIt) {
 TEST_P(MaintenanceTest, VerifyReportsEachProblemByFile) {
   Repo repo(pod);
   auto c = repo.create_collection(id_x_schema(), "c");
-  c.series("s").write(noisy(0, 3000, 1));
-  c.series("t").write(noisy(0, 3000, 2));
+  c.series("s").write(noisy_frame(0, 3000, 1));
+  c.series("t").write(noisy_frame(0, 3000, 2));
   c.tag("v1");
   VerifyReport clean = verify(repo);
   EXPECT_TRUE(clean.ok());

@@ -74,4 +74,18 @@ inline Frame id_x_frame(const std::vector<int64_t>& ids, const std::vector<doubl
   return Frame({"id", "x"}, {Column::from_vector(DType::parse("int"), ids), Column::from_vector(DType::parse("float"), xs)});
 }
 
+// Rows [first, first + n) of the id/x schema whose values do not compress: its x array
+// is a segment file, not embedded in the revision.
+inline Frame noisy_frame(int64_t first, size_t n, double value) {
+  std::vector<int64_t> ids(n);
+  std::vector<double> xs(n);
+  uint64_t seed = uint64_t(first) * 31 + uint64_t(value * 7) + 1;
+  for (size_t i = 0; i < n; ++i) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    ids[i] = first + int64_t(i);
+    xs[i] = value + double(seed >> 11) / double(1ULL << 53);
+  }
+  return id_x_frame(ids, xs);
+}
+
 }  // namespace lakota
