@@ -56,12 +56,7 @@ class References {
   std::set<std::string> active_;
 };
 
-bool is_hextime(const std::string& s) {
-  if (s.size() != 11) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
+bool is_hextime(const std::string& s) { return s.size() == 11 && is_lower_hex(s); }
 
 }  // namespace
 
@@ -104,34 +99,29 @@ GcReport gc(const Repo& repo, const GcOptions& options) {
   std::atomic<size_t> done{0}, buried{0}, restored{0}, removed{0};
   std::atomic<uint64_t> freed{0};
   size_t total = bury.size() + restore.size() + remove.size();
-  std::exception_ptr failure;  // the second look below runs whatever happened here
-  try {
-  parallel_for(total, kWorkers, [&](size_t i) {
+  auto drop = [&](const SegmentFile& f) {
+    uint64_t size = repo.pod()->size(f.path).value_or(0);
+    if (segments.remove(f)) {
+      ++removed;
+      freed += size;
+    }
+  };
+  auto act = [&](size_t i) {
     if (i < bury.size()) {
       if (segments.bury(bury[i]->digest, now)) ++buried;
     } else if (i < bury.size() + restore.size()) {
-      // A write made a live copy beside the buried one (it found none): the buried one is
-      // a duplicate, deleted.
+      // A write that found no live copy made one: the buried one is a duplicate.
       const SegmentFile* f = restore[i - bury.size()];
-      if (!repo.pod()->exists(Segments::path_of(f->digest))) {
-        if (segments.restore(f->digest)) ++restored;
-      } else {
-        uint64_t size = repo.pod()->size(f->path).value_or(0);
-        if (segments.remove(*f)) {
-          ++removed;
-          freed += size;
-        }
-      }
+      if (repo.pod()->exists(Segments::path_of(f->digest))) drop(*f);
+      else if (segments.restore(f->digest)) ++restored;
     } else {
-      const SegmentFile* f = remove[i - bury.size() - restore.size()];
-      uint64_t size = repo.pod()->size(f->path).value_or(0);
-      if (segments.remove(*f)) {
-        ++removed;
-        freed += size;
-      }
+      drop(*remove[i - bury.size() - restore.size()]);
     }
     tick("collecting", ++done, total);
-  });
+  };
+  std::exception_ptr failure;  // the second look below runs whatever happened here
+  try {
+    parallel_for(total, kWorkers, act);
   } catch (...) {
     failure = std::current_exception();
   }

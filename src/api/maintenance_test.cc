@@ -160,6 +160,7 @@ TEST_P(MaintenanceTest, TrimKeepsHeadsStateAndTags) {
   auto log = c.history().log();
   c.tag("v2", log[2].path());
   Frame content = c.series("s").read();
+  EXPECT_TRUE(trim(c, TrimOptions{}).empty());  // by default, only what is older than 20 minutes
   TrimOptions all{now_ms() + 60'000};
   all.dry_run = true;
   auto would = trim(c, all);

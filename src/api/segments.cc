@@ -6,12 +6,6 @@
 namespace lakota {
 namespace {
 
-bool is_hex(std::string_view s) {
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
 // The soft-deleted files of a segment in its folder: `<name>.<suffix>`.
 std::vector<std::string> buried(const Pod& pod, const std::string& file) {
   std::string folder = file.substr(0, 5), name = file.substr(6);
@@ -91,7 +85,7 @@ bool Segments::remove(const SegmentFile& file) const { return pod_->rm(file.path
 std::vector<SegmentFile> Segments::list() const {
   std::vector<SegmentFile> out;
   for (const auto& top : pod_->ls()) {
-    if (top.size() != 2 || !is_hex(top)) continue;
+    if (top.size() != 2 || !is_lower_hex(top)) continue;
     for (const auto& path : pod_->walk(top, 2)) {
       // "aa/bb/<36 hex>[.<suffix>]"
       if (path.size() < 42 || path[2] != '/' || path[5] != '/') continue;
@@ -102,7 +96,7 @@ std::vector<SegmentFile> Segments::list() const {
         suffix = name.substr(37);
       }
       std::string digest = path.substr(0, 2) + path.substr(3, 2) + hex;
-      if (!is_hex(digest)) continue;
+      if (!is_hex_digest(digest)) continue;
       out.push_back(SegmentFile{digest, suffix, path});
     }
   }

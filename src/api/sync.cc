@@ -112,7 +112,7 @@ class Syncer {
       throw CorruptData(owner + ": segment " + from.pod->uri() + "/" + path +
                         " does not hold what its revisions say (damaged); it was not copied");
     bool replaced = dst_.pod()->exists(path);
-    dst_.pod()->write(path, bytes->bytes(), replaced);
+    dst_segments_.write(ref, bytes->bytes());
     std::lock_guard lock(mu_);
     ++(replaced ? report_.repaired : report_.segments);
     report_.bytes += bytes->bytes().size();

@@ -204,6 +204,21 @@ TEST_P(SyncTest, SoftDeletedAndTruncatedSegmentsAtTheDestinationAreRepaired) {
   EXPECT_TRUE(rb.collection("c").series("s").read().equals(c.series("s").read()));
 }
 
+TEST_P(SyncTest, ATagNamingAnotherRevisionOnEachSideIsKeptAndReported) {
+  Repo ra(a), rb(b);
+  auto c = ra.create_collection(id_x_schema(), "c");
+  c.series("s").write(id_x_frame({1}, {1}));
+  Revision first = c.tag("v1");
+  push(ra, rb);
+  c.series("s").write(id_x_frame({2}, {2}));
+  c.untag("v1");
+  c.tag("v1");
+  SyncReport r = pull(rb, ra);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("tag 'v1'"), std::string::npos) << r.warnings[0];
+  EXPECT_EQ(rb.collection("c").resolve("v1").path(), first.path());  // ours kept
+}
+
 TEST_P(SyncTest, NothingToPullFromAnEmptyPlace) {
   Repo ra(a), rb(b);
   EXPECT_THROW(pull(ra, rb), NotFound);

@@ -38,11 +38,11 @@ std::vector<std::string> trim(const Collection& collection, const TrimOptions& o
   if (heads.size() > 1)
     if (auto a = h.common_ancestor(heads)) ancestor = a->child_digest();
   const auto& log = h.log();
-  std::string limit = hextime(options.before_ms);
+  int64_t before_ms = options.before_ms.value_or(now_ms() - 2 * kGcTimeoutMs);
   size_t n = 0;
   while (n < log.size()) {
     const Revision& r = log[n];
-    if (r.child.substr(0, 11) >= limit || r.is_head || tagged.count(r.path()) || n + 1 == log.size() ||
+    if (r.epoch_ms() >= before_ms || r.is_head || tagged.count(r.path()) || n + 1 == log.size() ||
         r.child_digest() == ancestor)
       break;
     ++n;

@@ -99,7 +99,6 @@ int cmd_tag(const Globals& g, const std::string& label, const std::optional<std:
     c.tag(*name, rev.value_or(""));
     return 0;
   }
-  auto history = c.history();
   std::vector<std::vector<std::string>> rows;
   for (const auto& t : c.tags()) {
     std::string date;

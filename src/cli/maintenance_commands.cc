@@ -5,7 +5,6 @@
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "lakota/api/maintenance.h"
-#include "lakota/encoding/hash.h"
 #include "lakota/model/time.h"
 
 namespace lakota::cli {
@@ -29,11 +28,6 @@ std::vector<Collection> targets(const Repo& repo, const Targets& t) {
   }
   if (t.all || t.labels.empty()) out.push_back(repo.registry());
   return out;
-}
-
-int64_t trim_limit(const Targets& t) {
-  if (t.before) return parse_local_time_ms(*t.before, "--before");
-  return now_ms() - 2 * kGcTimeoutMs;
 }
 
 int cmd_gc(const Globals& g, bool dry_run, double timeout_s) {
@@ -60,7 +54,7 @@ int cmd_gc(const Globals& g, bool dry_run, double timeout_s) {
 
 size_t run_trim(const std::vector<Collection>& cs, const Targets& t) {
   TrimOptions o;
-  o.before_ms = trim_limit(t);
+  if (t.before) o.before_ms = parse_local_time_ms(*t.before, "--before");
   o.dry_run = t.dry_run;
   size_t n = 0;
   Output out;

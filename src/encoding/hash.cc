@@ -55,11 +55,12 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-bool is_hex_digest(std::string_view s) {
-  if (s.size() != 40) return false;
+bool is_lower_hex(std::string_view s) {
   for (char c : s)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
 }
+
+bool is_hex_digest(std::string_view s) { return s.size() == 40 && is_lower_hex(s); }
 
 }  // namespace lakota

@@ -40,7 +40,8 @@ struct GcReport {
 GcReport gc(const Repo& repo, const GcOptions& options = {});
 
 struct TrimOptions {
-  int64_t before_ms = 0;  // drop revisions older than this
+  // Drop revisions older than this; by default, twice gc's timeout ago (the reference's).
+  std::optional<int64_t> before_ms;
   bool dry_run = false;
 };
 

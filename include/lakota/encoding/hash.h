@@ -26,5 +26,7 @@ int64_t parse_hextime(std::string_view hex);
 int64_t now_ms();
 
 bool is_hex_digest(std::string_view s);
+// Only lowercase hex digits (an empty string is).
+bool is_lower_hex(std::string_view s);
 
 }  // namespace lakota
