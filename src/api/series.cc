@@ -122,17 +122,17 @@ Rows write_rows(const CollectionState& st, const Commit& base, const std::string
   return st.prepare(label, prepare_frame(sch, input, context), options);
 }
 
-void Series::write(const Frame& input, const WriteOptions& options) {
-  Snapshot base = state_->snapshot();
-  state_->commit_rows(base, write_rows(*state_, base.commit, label_, input, options));
+bool Series::write(const Frame& input, const WriteOptions& options) {
+  Snapshot base = options.root ? Snapshot{std::nullopt, Commit(state_->schema)} : state_->snapshot();
+  return state_->commit_rows(base, write_rows(*state_, base.commit, label_, input, options));
 }
 
-void Series::delete_range(const Tuple& start, const Tuple& stop, Closed closed) {
+bool Series::delete_range(const Tuple& start, const Tuple& stop, Closed closed) {
   auto rows = state_->prepare_delete(label_, start, stop, closed);
-  state_->commit_rows(state_->snapshot(), rows);
+  return state_->commit_rows(state_->snapshot(), rows);
 }
 
-void Series::update(const Frame& input) {
+bool Series::update(const Frame& input) {
   const Schema& sch = schema();
   std::string context = "series '" + state_->label + "/" + label_ + "'";
   std::vector<std::string> idx_names = sch.index_names();
@@ -146,7 +146,7 @@ void Series::update(const Frame& input) {
     if (input.find(def.name)) defs.push_back(def);
   Schema partial(defs);
   Frame frame = prepare_frame(partial, input, context);
-  if (frame.empty()) return;
+  if (frame.empty()) return false;
   Query q;
   q.start = index_tuple(partial, frame, 0);
   q.stop = index_tuple(partial, frame, frame.size() - 1);
@@ -193,12 +193,12 @@ void Series::update(const Frame& input) {
   WriteOptions o;
   o.start = q.start;
   o.stop = q.stop;
-  state_->commit_rows(base, state_->prepare(label_, Frame(sch.names(), std::move(out)), o));
+  return state_->commit_rows(base, state_->prepare(label_, Frame(sch.names(), std::move(out)), o));
 }
 
-void Series::delete_keys(const std::vector<Tuple>& keys) {
+bool Series::delete_keys(const std::vector<Tuple>& keys) {
   Snapshot base = state_->snapshot();
-  state_->commit_rows(base, delete_key_rows(*state_, base.commit, label_, keys));
+  return state_->commit_rows(base, delete_key_rows(*state_, base.commit, label_, keys));
 }
 
 Rows delete_key_rows(const CollectionState& st, const Commit& base, const std::string& label,

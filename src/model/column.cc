@@ -33,7 +33,12 @@ Buffer::Buffer(size_t n, Zeroed) : size(n) {
   bytes.ptr = static_cast<std::byte*>(p);
 }
 
-Buffer::~Buffer() { std::free(bytes.ptr); }
+Buffer::Buffer(std::byte* ptr, size_t n, View, std::shared_ptr<const void> keep)
+    : size(n), bytes{ptr}, owned_(false), keep_(std::move(keep)) {}
+
+Buffer::~Buffer() {
+  if (owned_) std::free(bytes.ptr);
+}
 
 size_t utf8_length(std::string_view s) {
   size_t n = 0;

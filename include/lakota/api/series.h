@@ -36,6 +36,8 @@ struct WriteOptions {
   // The range the write replaces; by default the frame's first and last index values.
   std::optional<Tuple> start, stop;
   Closed closed = Closed::both();
+  // Commit on no parent (a new root, as the reference's `root=True`) instead of the state.
+  bool root = false;
 };
 
 class Series {
@@ -46,16 +48,17 @@ class Series {
   const Schema& schema() const;
 
   // Writes `frame` (every column of the schema; values cast by the schema) over its index
-  // range: rows of the series in that range are replaced. Throws InvalidInput for a frame
+  // range: rows of the series in that range are replaced. Returns false when nothing
+  // changed (no revision written); so do the other writes below. Throws InvalidInput for a frame
   // that does not fit the schema or whose index is not strictly increasing.
-  void write(const Frame& frame, const WriteOptions& options = {});
+  bool write(const Frame& frame, const WriteOptions& options = {});
   // Removes the rows in [start, stop] (flags from `closed`).
-  void delete_range(const Tuple& start, const Tuple& stop, Closed closed = Closed::both());
+  bool delete_range(const Tuple& start, const Tuple& stop, Closed closed = Closed::both());
   // Replaces some non-index columns of existing rows; `frame` has the index columns and
   // the columns to change. Rows outside the stored range are added with zero values.
-  void update(const Frame& frame);
+  bool update(const Frame& frame);
   // Removes the rows whose index is one of `keys` (key-value use; any column names).
-  void delete_keys(const std::vector<Tuple>& keys);
+  bool delete_keys(const std::vector<Tuple>& keys);
 
   Frame read(const Query& query = {}) const;
   // The last `n` rows of the query's range (limit and offset then apply to those).

@@ -28,6 +28,10 @@ struct Buffer {
   // A zero-filled buffer (large ones are zeroed lazily by the kernel, page by page).
   struct Zeroed {};
   Buffer(size_t n, Zeroed);
+  // A view of memory someone else owns (a caller's array during a write): never freed
+  // here; `keep` (may be null) is released with the buffer.
+  struct View {};
+  Buffer(std::byte* ptr, size_t n, View, std::shared_ptr<const void> keep = nullptr);
   ~Buffer();
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
@@ -37,6 +41,10 @@ struct Buffer {
   };
   size_t size;
   Bytes bytes;
+
+ private:
+  bool owned_ = true;
+  std::shared_ptr<const void> keep_;
 };
 
 // Number of code points in UTF-8 text.
@@ -66,6 +74,9 @@ class Column {
 
   // Fixed-width access.
   const std::byte* data() const { return buffer_ ? buffer_->bytes.get() + offset_ * dtype_.size : nullptr; }
+  // The buffer the values live in (fixed-width columns), for callers that share it without
+  // a copy (the Python package's arrays).
+  const std::shared_ptr<const Buffer>& buffer() const { return buffer_; }
   size_t nbytes() const { return count_ * dtype_.size; }
   template <class T>
   std::span<const T> values() const {

@@ -1,0 +1,244 @@
+"""
+Frame: columns of equal length, as numpy arrays, following a schema. What reads return
+and writes take; `df()` makes a pandas DataFrame of it.
+"""
+
+from collections import defaultdict
+
+from numpy import arange, argsort, array_equal, concatenate, ndarray, rec, searchsorted
+
+from .errors import NotAvailable
+from .schema import Schema
+from .utils import Closed, pivot
+
+__all__ = ["Frame"]
+
+
+def _dataframe_class():
+    try:
+        from pandas import DataFrame
+    except ImportError:
+        return None
+    return DataFrame
+
+
+def _is_dataframe(obj):
+    cls = type(obj)
+    return cls.__name__ == "DataFrame" and cls.__module__.startswith("pandas")
+
+
+class Frame:
+    "A table of numpy columns following `schema`"
+
+    def __init__(self, schema, columns=None):
+        self.schema = schema
+        if isinstance(columns, Frame):
+            columns = columns.columns
+        elif _is_dataframe(columns):
+            columns = {c: columns[c].values for c in columns}
+        self.columns = schema.cast(columns)
+        self.env = {}
+
+    @classmethod
+    def from_records(cls, schema, records):
+        return Frame(schema, pivot(records, list(schema)))
+
+    def df(self, *columns):
+        "A pandas DataFrame of the columns (pandas is an optional dependency)"
+        DataFrame = _dataframe_class()
+        if DataFrame is None:
+            raise ModuleNotFoundError(
+                "Frame.df() needs pandas, which is not installed: pip install pandas"
+            )
+        names = [c for c in self.schema.columns if c in self.columns]
+        if columns:
+            names = [c for c in names if c in columns]
+        data = {c: self.columns[c] for c in names}
+        try:
+            return DataFrame(data, copy=False)
+        except TypeError:  # pandas without the copy argument
+            return DataFrame(data)
+
+    def arrow(self):
+        raise NotAvailable("Frame.arrow() is not available in this version of lakota yet")
+
+    def argsort(self, *sort_columns):
+        sort_columns = sort_columns or list(self.schema.idx)
+        if len(sort_columns) == 1:
+            return argsort(self[sort_columns[0]], kind="mergesort")
+        arr = rec.fromarrays([self[n] for n in sort_columns], names=list(sort_columns))
+        return argsort(arr, kind="mergesort")
+
+    def is_sorted(self):
+        "True when the index does not decrease (equal keys allowed)"
+        idx_cols = list(self.schema.idx)
+        if len(idx_cols) == 1:
+            arr = self[idx_cols[0]]
+            return bool((arr[1:] >= arr[:-1]).all())
+        sort_mask = self.argsort()
+        return bool((sort_mask == arange(len(sort_mask))).all())
+
+    @classmethod
+    def concat(cls, *frames):
+        if len(frames) == 0:
+            return None
+        if len(frames) == 1:
+            return frames[0]
+        schema = frames[0].schema
+        names = list(frames[0])
+        cols = defaultdict(list)
+        for frm in frames:
+            if not frm.schema == schema:
+                raise ValueError("Unable to concat frames with different schema")
+            for name in names:
+                arr = frm[name]
+                if len(arr) == 0:
+                    continue
+                cols[name].append(arr)
+        out = {}
+        for name in names:
+            parts = cols[name]
+            out[name] = concatenate(parts) if parts else frames[0][name][:0]
+        return Frame(schema, out)
+
+    def sorted(self, *sort_columns):
+        return self.mask(self.argsort(*sort_columns))
+
+    def mask(self, mask, env=None):
+        "The rows a boolean array (or an array of positions) selects"
+        if isinstance(mask, str):
+            mask = self.eval(mask, env=env)
+        cols = {}
+        for name, arr in self.columns.items():
+            cols[name] = arr[mask] if len(arr) else arr
+        return Frame(self.schema, cols)
+
+    def eval(self, expr, env=None):
+        raise NotAvailable(
+            f"query expressions ({expr!r}) are not available in this version of lakota yet"
+        )
+
+    def reduce(self, *col_list, **col_dict):
+        raise NotAvailable("Frame.reduce is not available in this version of lakota yet")
+
+    @property
+    def empty(self):
+        return len(self) == 0
+
+    def slice_index(self, start=None, stop=None, closed="l"):
+        "Positions of index values `start` and `stop` (`closed`: l, r, b or n)"
+        closed = Closed.cast(closed)
+        idx_start = idx_stop = None
+        if start is not None and len(_as_tuple(start)):
+            idx_start = self.index(start, right=not closed.left)
+        if stop is not None and len(_as_tuple(stop)):
+            idx_stop = self.index(stop, right=closed.right)
+        return idx_start, idx_stop
+
+    def index(self, values, right=False):
+        "Position of index values (a prefix of the index) in the sorted frame"
+        values = _as_tuple(values)
+        if not values:
+            return None
+        lo, hi = 0, len(self)
+        for name, val in zip(self.schema.idx, values):
+            arr = self.columns[name][lo:hi]
+            val = self.schema[name].cast_scalar(val)
+            new_lo = lo + int(searchsorted(arr, val, side="left"))
+            hi = lo + int(searchsorted(arr, val, side="right"))
+            lo = new_lo
+        return hi if right else lo
+
+    def slice(self, start=None, stop=None):
+        "Rows from position `start` to `stop` (as Python slices)"
+        slc = slice(*(slice(start, stop).indices(len(self))))
+        return Frame(self.schema, {n: a[slc] for n, a in self.columns.items()})
+
+    def islice(self, start=None, stop=None, closed="l"):
+        "Rows between index values `start` and `stop`"
+        return self.slice(*self.slice_index(start, stop, closed))
+
+    def __eq__(self, other):
+        if isinstance(other, Frame):
+            other = other.columns
+        other = self.schema.cast(other)
+        return all(array_equal(self[c], other[c]) for c in self.schema.columns)
+
+    def get(self, name, default=None):
+        return self.columns.get(name, default)
+
+    def __contains__(self, column):
+        return column in self.columns
+
+    def __len__(self):
+        if not self.columns:
+            return 0
+        return len(next(iter(self.columns.values())))
+
+    def keys(self):
+        return list(self.columns)
+
+    def values(self, map_dtype=None):
+        if not map_dtype:
+            return list(self.columns.values())
+        return [self.schema[k].map_dtype(self[k], style=map_dtype) for k in self.keys()]
+
+    def records(self, map_dtype="default"):
+        "Rows as dicts; `map_dtype`: 'default' (Python types), 'epoch' or None (numpy)"
+        keys = self.keys()
+        for vals in zip(*self.values(map_dtype=map_dtype)):
+            yield dict(zip(keys, vals))
+
+    def start(self):
+        "Index values of the first row"
+        return self.schema.row(self, pos=0, full=False)
+
+    def stop(self):
+        "Index values of the last row"
+        return self.schema.row(self, pos=-1, full=False)
+
+    def __setitem__(self, name, arr):
+        arr = self.schema[name].cast(arr)
+        if self.columns and len(arr) != len(self):
+            raise ValueError(
+                f"column {name!r} has {len(arr)} values, the frame {len(self)} rows"
+            )
+        self.columns[name] = arr
+
+    def __getitem__(self, by):
+        if isinstance(by, slice):
+            start = by.start and self.schema.deserialize(by.start)
+            stop = by.stop and self.schema.deserialize(by.stop)
+            return self.islice(start, stop)
+        if isinstance(by, ndarray):
+            return self.mask(by)
+        if isinstance(by, list):
+            cols = {c: self[c] for c in by}
+            return Frame(Schema.from_frame(cols), cols)
+        if by in self.columns:
+            return self.columns[by]
+        raise KeyError(by)
+
+    def drop(self, *columns):
+        return self.select([c for c in self.columns if c not in columns])
+
+    def __iter__(self):
+        return iter(self.columns)
+
+    def select(self, keep):
+        if not keep:
+            return self
+        if isinstance(keep, str):
+            keep = [keep]
+        return Frame(self.schema, {k: v for k, v in self.columns.items() if k in keep})
+
+    def __repr__(self):
+        return "\n".join(f"{name}-> {self[name]}" for name in self)
+
+
+def _as_tuple(values):
+    if values is None:
+        return ()
+    if isinstance(values, (list, tuple)):
+        return tuple(values)
+    return (values,)

@@ -1,0 +1,214 @@
+"""
+Pods: where a repository's files live. `POD.from_uri` opens one from a URI:
+
+| URI                         | pod                                          |
+|-----------------------------|----------------------------------------------|
+| `memory://` (or nothing)    | `MemPOD`, in this process's memory           |
+| `some/path`, `file:///rel`, | `FilePOD`, a local folder                    |
+| `file:////abs`              |                                              |
+| `s3:///bucket/prefix`       | `S3POD` (not available in this version yet)  |
+| a list `[local, remote]`    | `CachePOD` (not available in this version)   |
+
+The file operations (`ls`, `read`, `write`, `rm`, `mv`, `walk`, `cd`) behave as the
+reference's: a missing file or folder raises `FileNotFoundError`, `write` does not
+overwrite an existing file unless `force=True`.
+"""
+
+import errno
+import os
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from . import _native
+from .errors import NotAvailable, NotFound
+
+__all__ = ["POD", "FilePOD", "MemPOD", "S3POD", "CachePOD", "HttpPOD"]
+
+
+def _join(prefix, relpath):
+    "Join and normalise a relative path ('.' and empty parts dropped)"
+    parts = [p for p in str(prefix).split("/") if p not in ("", ".")]
+    for p in str(relpath).split("/"):
+        if p in ("", "."):
+            continue
+        if p == "..":
+            raise ValueError(f"path {relpath!r}: '..' is not allowed in a pod")
+        parts.append(p)
+    return "/".join(parts)
+
+
+class POD:
+    "Base class of pods"
+
+    protocol = None
+
+    def __init__(self, native, prefix="", path="."):
+        self._root = native  # the pod at the root of the location
+        self._prefix = prefix  # this pod's folder in it
+        self.path = path
+
+    @classmethod
+    def from_uri(cls, uri=None, **kwargs):
+        if uri and isinstance(uri, (tuple, list)):
+            if len(uri) > 1:
+                return CachePOD(
+                    local=POD.from_uri(uri[0]), remote=POD.from_uri(uri[1:])
+                )
+            return POD.from_uri(uri[0])
+        if isinstance(uri, os.PathLike):
+            uri = os.fspath(uri)
+        parts = urlsplit(uri or "")
+        scheme = parts.scheme
+        if not scheme or len(scheme) == 1:  # a Windows drive is not a scheme
+            if not uri or uri == ":memory:":
+                return MemPOD(".")
+            return FilePOD(Path(uri).expanduser())
+        if scheme == "memory":
+            return MemPOD(parts.path.lstrip("/") or ".")
+        if scheme == "file":
+            if parts.netloc:
+                raise ValueError(
+                    f"Malformed repository URI {uri!r}: a file URI starts with 'file:///'"
+                )
+            path = parts.path[1:] if parts.path.startswith("/") else parts.path
+            return FilePOD(Path(path).expanduser())
+        if scheme == "s3":
+            return S3POD(uri)
+        if scheme in ("http", "https"):
+            return HttpPOD(uri)
+        raise ValueError(f'Protocol "{scheme}" not supported in "{uri}"')
+
+    # The engine's view of this pod.
+    def _native_pod(self):
+        return self._root.cd(self._prefix) if self._prefix else self._root
+
+    def _full(self, relpath):
+        return _join(self._prefix, relpath)
+
+    def _sub(self, prefix, path):
+        pod = object.__new__(type(self))
+        POD.__init__(pod, self._root, prefix, path)
+        return pod
+
+    def cd(self, *others):
+        rel = "/".join(str(o) for o in others)
+        return self._sub(self._full(rel), self.path / rel)
+
+    def __truediv__(self, relpath):
+        return self.cd(relpath)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self._native_pod().uri}>"
+
+    def isdir(self, relpath="."):
+        return self._root.isdir(self._full(relpath))
+
+    def isfile(self, relpath):
+        full = self._full(relpath)
+        return self._root.size(full) is not None and not self._root.isdir(full)
+
+    def exists(self, relpath):
+        full = self._full(relpath)
+        return self._root.isdir(full) or self._root.size(full) is not None
+
+    def ls(self, relpath=".", missing_ok=False):
+        full = self._full(relpath)
+        if not self._root.isdir(full):
+            if self._root.size(full) is not None:
+                raise NotADirectoryError(errno.ENOTDIR, "Not a directory", full)
+            if missing_ok or (not full and not self._prefix):
+                return []
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", full)
+        return self._root.ls(full)
+
+    def read(self, relpath, mode="rb"):
+        full = self._full(relpath)
+        try:
+            data = self._root.read(full)
+        except NotFound:
+            raise FileNotFoundError(errno.ENOENT, "No such file", full) from None
+        return data.decode() if "b" not in mode else data
+
+    def write(self, relpath, data, mode="wb", force=False):
+        "Writes a file; returns its size, or None when it existed (and `force` is off)"
+        if isinstance(data, str):
+            data = data.encode()
+        data = bytes(data)
+        if self._root.write(self._full(relpath), data, force):
+            return len(data)
+        return None
+
+    def rm(self, relpath=".", recursive=False, missing_ok=False):
+        full = self._full(relpath)
+        if not recursive and self._root.isdir(full) and self._root.ls(full):
+            raise OSError(errno.ENOTEMPTY, "Directory not empty", full)
+        if not self._root.rm(full, recursive):
+            if not missing_ok:
+                raise FileNotFoundError(errno.ENOENT, "No such file or directory", full)
+
+    def rm_many(self, pathes, recursive=False):
+        for path in pathes:
+            self.rm(path, recursive=recursive)
+
+    def mv(self, from_path, to_path, missing_ok=False):
+        src, dst = self._full(from_path), self._full(to_path)
+        if not self._root.mv(src, dst) and not missing_ok:
+            raise FileNotFoundError(errno.ENOENT, "No such file", src)
+
+    def walk(self, max_depth=None):
+        "Paths of the files below this pod, at most `max_depth` folders deep"
+        if max_depth == 0:
+            return []
+        return self._root.walk(self._prefix, max_depth or 0)
+
+    @property
+    def size(self):
+        return sum(self._root.size(self._full(p)) or 0 for p in self.walk())
+
+
+class MemPOD(POD):
+    """
+    Files in this process's memory. `lru_size` is accepted for compatibility; this pod
+    keeps everything (no LRU eviction).
+    """
+
+    protocol = "memory"
+
+    def __init__(self, path=".", lru_size=None):
+        super().__init__(_native.memory_pod(), "", PurePosixPath(path))
+
+
+class FilePOD(POD):
+    "Files in a local folder (created on the first write)"
+
+    protocol = "file"
+
+    def __init__(self, path):
+        path = Path(path)
+        super().__init__(_native.file_pod(str(path)), "", path)
+
+
+class _Unavailable(POD):
+    _what = ""
+
+    def __init__(self, *args, **kwargs):
+        raise NotAvailable(
+            f"{self._what} is not available in this version of lakota yet"
+        )
+
+
+class S3POD(_Unavailable):
+    "S3 and S3-compatible stores (not available in this version yet)"
+    protocol = "s3"
+    _what = "the S3 pod (s3:// URIs)"
+
+
+class CachePOD(_Unavailable):
+    "A local pod caching a remote one (not available in this version yet)"
+    _what = "the cache pod (a list of URIs)"
+
+
+class HttpPOD(_Unavailable):
+    "A repository served by `lakota serve` (not available in this version yet)"
+    protocol = "http"
+    _what = "the HTTP pod (http:// URIs)"

@@ -1,0 +1,36 @@
+// Conversions between the engine's values and Python's: columns as numpy arrays (sharing
+// the engine's buffers on the way out, the caller's on the way in), index tuples as Python
+// scalars. The Python layer (python/lakota) does the numpy-side work: it passes and takes
+// columns as (name, numpy dtype name, payload), where the payload is
+//   - a contiguous numpy array of the column's values (numbers, bools; times as int64),
+//   - for strings, the UCS4 code points of a numpy 'U' array as a 2-d uint32 array,
+//   - for objects (the registry's metadata), a list of JSON texts,
+//   - None for an empty column.
+#pragma once
+
+#include <nanobind/nanobind.h>
+
+#include "lakota/model/frame.h"
+#include "lakota/model/schema.h"
+
+namespace lakota::py {
+
+namespace nb = nanobind;
+
+// A column as (dtype name, payload). Fixed-width columns share `column`'s buffer: the
+// array keeps it alive, and is read-only (the engine's buffers are immutable).
+nb::tuple column_to_py(const Column& column);
+// A column from (dtype name, payload). Fixed-width values are not copied: the Column views
+// the caller's array, which must outlive it (the Python call that passes it).
+Column column_from_py(const std::string& dtype, nb::handle payload);
+
+// [(name, dtype name, payload)] in the frame's column order.
+nb::list frame_to_py(const Frame& frame);
+Frame frame_from_py(nb::handle columns);
+
+// Index values: one Python scalar per index column (times as int64 ticks of the column's
+// unit), or a prefix of them; None or an empty sequence means unbounded.
+Tuple tuple_from_py(const Schema& schema, nb::handle values);
+nb::tuple tuple_to_py(const Tuple& values);
+
+}  // namespace lakota::py
