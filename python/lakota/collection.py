@@ -72,8 +72,8 @@ class Collection:
         self._native.delete(set(labels))
 
     def rename(self, from_label, to_label):
-        "Renames a series (replacing `to_label` when it exists)"
-        self._native.rename(from_label, to_label)
+        "Renames a series; an existing series `to_label` is replaced by it"
+        self._native.rename(from_label, to_label, True)
 
     def refresh(self):
         "Kept for compatibility: every read lists the changelog afresh"

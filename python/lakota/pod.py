@@ -157,9 +157,16 @@ class POD:
 
     def walk(self, max_depth=None):
         "Paths of the files below this pod, at most `max_depth` folders deep"
-        if max_depth == 0:
+        if max_depth is not None and max_depth <= 0:
             return []
-        return self._root.walk(self._prefix, max_depth or 0)
+        paths = self._root.walk(self._prefix, 0)
+        if self._prefix:
+            cut = len(self._prefix) + 1
+            paths = [p[cut:] for p in paths]
+        if max_depth is None:
+            return paths
+        # max_depth counts the parts of a path: 'a/b' is at depth 2
+        return [p for p in paths if p.count("/") < max_depth]
 
     @property
     def size(self):

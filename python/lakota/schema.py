@@ -209,7 +209,7 @@ class Schema:
         for name in frame:
             arr = frame[name]
             dt = getattr(arr, "dtype", None)
-            if dt is None:
+            if not isinstance(dt, dtype):  # a list, or a pandas extension type
                 dt = asarray(arr).dtype
             col_defs[name] = SchemaColumn(name, dt, [], name in idx_columns)
         return Schema(**col_defs)

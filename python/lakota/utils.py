@@ -19,6 +19,8 @@ from time import perf_counter, time
 
 from numpy import arange, array, datetime64, minimum, searchsorted
 
+from . import _native
+
 default_hash = sha1
 hexhash_len = 40
 head = lambda it, n=1: list(islice(it, 0, n))
@@ -45,10 +47,11 @@ class Settings:
     timeout: int = 600
     max_threads: int = 10
     # A writer whose commit made a second head merges it at once, so that readers see
-    # every write (the reference leaves heads until `merge`). New in this implementation.
-    auto_merge: bool = True
-    # Check the digest of every array a read decodes whole.
-    verify_digests: bool = True
+    # every write (the reference leaves heads until `merge`). New in this implementation;
+    # LAKOTA_AUTO_MERGE=0 in the environment turns it off by default.
+    auto_merge: bool = _native.default_auto_merge()
+    # Check the digest of every array a read decodes whole (LAKOTA_VERIFY=0: off).
+    verify_digests: bool = _native.default_verify_digests()
 
 
 settings = Settings()

@@ -28,13 +28,14 @@ void Collection::delete_series(const std::set<std::string>& labels) {
   state_->commit_on(base, [&](const Commit& c) { return c.delete_labels(labels); });
 }
 
-void Collection::rename_series(const std::string& from, const std::string& to) {
+void Collection::rename_series(const std::string& from, const std::string& to, bool replace) {
   Snapshot base = state_->snapshot();
   if (base.commit.match(from).empty()) throw NotFound("series '" + label() + "/" + from + "' not found");
   if (from == to) return;
-  if (!base.commit.match(to).empty()) throw Conflict("series '" + label() + "/" + to + "' already exists");
+  if (!replace && !base.commit.match(to).empty())
+    throw Conflict("series '" + label() + "/" + to + "' already exists");
   Series(state_, to);  // validates the new label
-  state_->commit_on(base, [&](const Commit& c) { return c.rename_label(from, to); });
+  state_->commit_on(base, [&](const Commit& c) { return c.delete_labels({to}).rename_label(from, to); });
 }
 
 std::optional<Commit> Collection::leaf_commit(std::optional<int64_t> before_ms) const {

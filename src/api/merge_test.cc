@@ -252,7 +252,10 @@ std::map<int64_t, double> keys_of(const Model& m) {
 }
 
 void run(Series s, const Op& op) {
-  if (op.del) return s.delete_range({op.lo}, {op.hi});
+  if (op.del) {
+    s.delete_range({op.lo}, {op.hi});
+    return;
+  }
   std::vector<int64_t> ids;
   std::vector<double> xs;
   for (int64_t i = op.lo; i <= op.hi; i += op.step) ids.push_back(i), xs.push_back(op.base + double(i));

@@ -209,8 +209,17 @@ TEST_P(SeriesTest, DeleteAndRenameSeries) {
   EXPECT_EQ(doubles(c.series("z").read()["value"]), (std::vector<double>{1}));
   EXPECT_THROW(c.rename_series("a", "y"), NotFound);
   EXPECT_THROW(c.rename_series("b", "z"), Conflict);
-  c.delete_series({"b"});
+  // replace: b's rows replace all of z's, in one revision
+  c.series("z").write(ts_frame({5}, {5}));
+  c.rename_series("b", "z", true);
   EXPECT_EQ(c.ls(), (std::vector<std::string>{"z"}));
+  EXPECT_EQ(doubles(c.series("z").read()["value"]), (std::vector<double>{2}));
+  c.delete_series({"z"});
+  EXPECT_TRUE(c.ls().empty());
+  // Renaming the only series keeps its embedded arrays (they used to be lost)
+  c.series("only").write(ts_frame({1, 2}, {7, 8}));
+  c.rename_series("only", "alone");
+  EXPECT_EQ(doubles(c.series("alone").read()["value"]), (std::vector<double>{7, 8}));
 }
 
 TEST_P(SeriesTest, BadWritesChangeNothing) {

@@ -1,4 +1,5 @@
 #include "lakota/encoding/codecs.h"
+#include "lakota/encoding/utf8.h"
 
 #include <blosc.h>
 #include <bzlib.h>
@@ -386,6 +387,50 @@ std::string byte_decode(std::string_view codec, std::string_view data, std::stri
   if (codec == "bz2") return bz2_decode(data, what, max_size);
   if (codec == "lzma") return lzma_decode(data, what, max_size);
   throw InvalidInput("unknown codec '" + std::string(codec) + "'");
+}
+
+std::string vlen_utf8_encode(const std::vector<std::string>& values, size_t begin, size_t end) {
+  auto put = [](std::string& out, uint32_t v) {
+    for (int i = 0; i < 4; ++i) out += char((v >> (8 * i)) & 0xFF);
+  };
+  std::string out;
+  size_t total = 4;
+  for (size_t i = begin; i < end; ++i) total += 4 + values[i].size();
+  out.reserve(total);
+  put(out, uint32_t(end - begin));
+  for (size_t i = begin; i < end; ++i) {
+    if (values[i].size() > UINT32_MAX) throw InvalidInput("vlen-utf8: a string of more than 4 GiB");
+    put(out, uint32_t(values[i].size()));
+    out += values[i];
+  }
+  return out;
+}
+
+std::vector<std::string> vlen_utf8_decode(std::string_view data, std::string_view what) {
+  size_t pos = 0;
+  auto get = [&]() -> uint32_t {
+    if (data.size() - pos < 4) corrupt("vlen-utf8", what, "truncated");
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= uint32_t(static_cast<unsigned char>(data[pos + i])) << (8 * i);
+    pos += 4;
+    return v;
+  };
+  uint32_t n = get();
+  // Every item takes at least its 4-byte length: a count the data cannot hold is corrupt
+  // (and never a huge allocation).
+  if (n > (data.size() - pos) / 4) corrupt("vlen-utf8", what, "declares more items than the data holds");
+  std::vector<std::string> out;
+  out.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t len = get();
+    if (data.size() - pos < len) corrupt("vlen-utf8", what, "truncated");
+    std::string_view s = data.substr(pos, len);
+    if (!utf8_valid(s)) corrupt("vlen-utf8", what, "item " + std::to_string(i + 1) + " is not UTF-8");
+    out.emplace_back(s);
+    pos += len;
+  }
+  if (pos != data.size()) corrupt("vlen-utf8", what, "trailing bytes");
+  return out;
 }
 
 }  // namespace lakota

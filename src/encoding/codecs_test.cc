@@ -141,6 +141,21 @@ TEST(Msgpack, ClaimedSizesAndNestingAreBounded) {
   EXPECT_EQ(ok.root().type, MSGPACK_OBJECT_ARRAY);
 }
 
+TEST(VlenUtf8, NumcodecsLayoutRoundTripAndDamage) {
+  std::vector<std::string> v{"ham", "", "\xc3\xa9t\xc3\xa9"};
+  std::string bytes = vlen_utf8_encode(v, 0, v.size());
+  // count 3, then (3, "ham"), (0, ""), (5, "été"): numcodecs.VLenUTF8().encode(...)
+  EXPECT_EQ(bytes, std::string("\3\0\0\0\3\0\0\0ham\0\0\0\0\5\0\0\0\xc3\xa9t\xc3\xa9", 24));
+  EXPECT_EQ(vlen_utf8_decode(bytes, "x"), v);
+  EXPECT_EQ(vlen_utf8_encode(v, 1, 2), std::string("\1\0\0\0\0\0\0\0", 8));
+  EXPECT_THROW(vlen_utf8_decode(bytes.substr(0, 10), "x"), CorruptData);        // truncated
+  EXPECT_THROW(vlen_utf8_decode(bytes + "z", "x"), CorruptData);                // trailing
+  EXPECT_THROW(vlen_utf8_decode(std::string("\xff\xff\xff\x7f", 4), "x"), CorruptData);  // huge count
+  std::string bad = bytes;
+  bad[20] = '\xff';  // not UTF-8
+  EXPECT_THROW(vlen_utf8_decode(bad, "x"), CorruptData);
+}
+
 TEST(ByteCodecs, RoundTripWithNumcodecsFraming) {
   std::string data(5000, '\0');
   for (size_t i = 0; i < data.size(); ++i) data[i] = char(i * 7 % 13);

@@ -283,7 +283,9 @@ Commit Commit::update(const CommitRow& nrow, const Embedded& embedded) const {
   }
   Commit inner = one(schema_, nrow, embedded);
   size_t n = size();
-  if (n == 0) return inner;
+  // An empty commit may still hold the arrays of rows it dropped (a rename moves rows out
+  // and back in): keep them, encode() writes only those the rows reference.
+  if (n == 0) return inner.with_embedded(*embedded_);
   Commit base = with_embedded(embedded);
 
   // The reference's choice of head row decides whether it keeps an empty [t, t] tail row

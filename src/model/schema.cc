@@ -28,7 +28,9 @@ std::vector<std::string> tokenize(const std::string& def) {
   return out;
 }
 
-bool known_codec(const std::string& c) { return c == "blosc" || c == "msgpack2" || is_byte_codec(c); }
+bool known_codec(const std::string& c) {
+  return c == "blosc" || c == "msgpack2" || c == "vlen-utf8" || is_byte_codec(c);
+}
 
 void check_codecs(const ColumnDef& col) {
   if (col.codecs.empty()) throw InvalidInput("column '" + col.name + "': empty codec list");
@@ -36,13 +38,16 @@ void check_codecs(const ColumnDef& col) {
     const auto& c = col.codecs[i];
     if (!known_codec(c)) {
       throw InvalidInput("column '" + col.name + "': unknown codec '" + c +
-                         "' (supported: blosc, msgpack2, zstd, lz4, zlib, gzip, bz2, lzma)");
+                         "' (supported: blosc, msgpack2, vlen-utf8, zstd, lz4, zlib, gzip, bz2, lzma)");
     }
     if (c == "msgpack2" && (i != 0 || col.dtype.fixed_width())) {
       throw InvalidInput("column '" + col.name + "': codec msgpack2 must come first, and only for str or object columns");
     }
+    if (c == "vlen-utf8" && (i != 0 || col.dtype.kind != Kind::Str)) {
+      throw InvalidInput("column '" + col.name + "': codec vlen-utf8 must come first, and only for str columns");
+    }
   }
-  if (!col.dtype.fixed_width() && col.codecs[0] != "msgpack2") {
+  if (!col.dtype.fixed_width() && col.codecs[0] != "msgpack2" && col.codecs[0] != "vlen-utf8") {
     throw InvalidInput("column '" + col.name + "': a " + col.dtype.name() +
                        " column needs msgpack2 as its first codec (as in 'str|msgpack2 zstd')");
   }
@@ -78,7 +83,7 @@ ColumnDef ColumnDef::parse(const std::string& name, const std::string& definitio
     else if (in_codecs) col.codecs.push_back(t);
     else throw InvalidInput("column '" + name + "': unexpected '" + t + "' in definition '" + definition + "'");
   }
-  if (in_codecs && col.codecs.empty()) throw InvalidInput("column '" + name + "': no codec after '|'");
+  // Nothing after '|' means the default codecs, as the reference reads it.
   if (col.codecs.empty()) col.codecs = default_codecs(col.dtype);
   return col;
 }
@@ -187,7 +192,10 @@ EncodedColumn encode_column(const ColumnDef& def, const Column& column, const En
   }
   std::string bytes;
   size_t step = 0;
-  if (def.dtype.kind == Kind::Str) {
+  if (def.dtype.kind == Kind::Str && def.codecs[0] == "vlen-utf8") {
+    bytes = vlen_utf8_encode(column.string_storage(), column.offset(), column.offset() + column.size());
+    step = 1;
+  } else if (def.dtype.kind == Kind::Str) {
     bytes = msgpack2_encode_strings(column.string_storage(), column.offset(), column.offset() + column.size(),
                                     column.width());
     step = 1;
@@ -269,6 +277,11 @@ Column decode_unchecked(const ColumnDef& def, std::string_view bytes, std::strin
     cur = tmp;
   }
   const auto& first = def.codecs[0];
+  if (first == "vlen-utf8") {
+    auto strings = vlen_utf8_decode(cur, what);
+    if (count && strings.size() != *count) wrong_count(what, strings.size(), *count);
+    return Column::strings(std::move(strings));
+  }
   if (!def.dtype.fixed_width()) {
     auto arr = msgpack2_decode(cur, what);
     size_t n = arr.all_strings ? arr.strings.size() : arr.objects.size();

@@ -353,7 +353,8 @@ NB_MODULE(_native, m) {
       .def("ls", &Collection::ls, "before_ms"_a = nb::none(), nb::call_guard<nb::gil_scoped_release>())
       .def("series", &Collection::series, "label"_a)
       .def("delete", &Collection::delete_series, "labels"_a, nb::call_guard<nb::gil_scoped_release>())
-      .def("rename", &Collection::rename_series, "src"_a, "dst"_a, nb::call_guard<nb::gil_scoped_release>())
+      .def("rename", &Collection::rename_series, "src"_a, "dst"_a, "replace"_a = false,
+           nb::call_guard<nb::gil_scoped_release>())
       .def("batch", &Collection::batch)
       .def(
           "log",
@@ -558,6 +559,8 @@ NB_MODULE(_native, m) {
       .def("commit", &Batch::commit, nb::call_guard<nb::gil_scoped_release>())
       .def("__len__", &Batch::size);
 
+  m.def("default_auto_merge", &RepoOptions::default_auto_merge);
+  m.def("default_verify_digests", &RepoOptions::default_verify_digests);
   m.def("registry_schema", [] { return schema_json(registry_schema()); });
   m.def("now_ms", [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -63,7 +63,8 @@ class Collection {
   // Labels of the series, sorted.
   std::vector<std::string> ls(std::optional<int64_t> before_ms = {}) const;
   void delete_series(const std::set<std::string>& labels);
-  void rename_series(const std::string& from, const std::string& to);
+  // Conflict when `to` exists, unless `replace`: then `from` replaces it (one commit).
+  void rename_series(const std::string& from, const std::string& to, bool replace = false);
   Batch batch() const { return Batch(state_); }
 
   // The commit of the current state (or as of `before_ms`); nullopt for an empty collection.

@@ -57,6 +57,12 @@ std::vector<size_t> blosc_block_starts(std::string_view src, const BloscInfo& in
 
 // The general-purpose compressors above, by numcodecs name.
 bool is_byte_codec(std::string_view name);
+
+// numcodecs' VLenUTF8: a uint32 count, then per string a uint32 byte length and its UTF-8
+// bytes (little-endian). Strings [begin, end) of `values`.
+std::string vlen_utf8_encode(const std::vector<std::string>& values, size_t begin, size_t end);
+// Throws CorruptData naming `what` for truncated data or text that is not UTF-8.
+std::vector<std::string> vlen_utf8_decode(std::string_view data, std::string_view what);
 std::string byte_encode(std::string_view codec, std::string_view data);
 // Decodes bytes of one codec. Memory is bounded by what the input can justify: a size
 // that a header declares is trusted only up to the codec's largest compression ratio, and
