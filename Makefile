@@ -2,9 +2,9 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
-CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAKOTA_PYTHON=ON -DPython_EXECUTABLE=$(abspath .venv/bin/python)
 
-.PHONY: all setup build run test test-cpp test-cli test-fuzz fuzz bench fmt lint install sanitize clean
+.PHONY: all setup build run test test-cpp test-cli test-python test-reference test-wheel test-fuzz fuzz bench fmt lint install sanitize clean
 
 all: build
 
@@ -12,29 +12,45 @@ setup:
 	@scripts/setup.sh
 
 $(BUILD)/build.ninja: CMakeLists.txt
-	@scripts/setup.sh
+	@scripts/setup.sh --with-python
 	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
 
+# Builds the engine, the command line, the tests and the Python extension (in place, in
+# python/lakota), and installs the package into .venv in development mode (a .pth entry
+# and the `lakota` command), so that .venv/bin/python runs `import lakota` on this build.
 build: $(BUILD)/build.ninja
-	@scripts/setup.sh
+	@scripts/setup.sh --with-python
 	cmake --build $(BUILD) -j $(JOBS)
+	@scripts/develop.sh $(BUILD)
 
-# Installs what is missing, builds, and runs the quickstart of the README.
+# Installs what is missing, builds, and runs the quickstarts: the seed's Python script,
+# the command line, the C++ API.
 run: build
 	@scripts/quickstart.sh $(BUILD)/lakota
 
 test: build
-	@scripts/setup.sh --with-python
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	LAKOTA_BIN=$(abspath $(BUILD)/lakota) .venv/bin/python -m pytest -q tests
+	LAKOTA_BIN=$(abspath $(BUILD)/lakota) PYTHONPATH=$(abspath python) .venv/bin/python -m pytest -q tests
+	scripts/reference-tests.sh -q
 	scripts/fuzz.sh check
+
+test-python: build
+	LAKOTA_BIN=$(abspath $(BUILD)/lakota) PYTHONPATH=$(abspath python) .venv/bin/python -m pytest -q tests -k "py_"
+
+# The reference's own test suite against our package (../shared/reference-tests).
+test-reference: build
+	scripts/reference-tests.sh -q
+
+# The wheel: built, made self-contained (auditwheel), installed into a fresh virtual
+# environment, and run there.
+test-wheel:
+	scripts/test-wheel.sh
 
 test-cpp: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-cli: build
-	@scripts/setup.sh --with-python
-	LAKOTA_BIN=$(abspath $(BUILD)/lakota) .venv/bin/python -m pytest -q tests
+	LAKOTA_BIN=$(abspath $(BUILD)/lakota) PYTHONPATH=$(abspath python) .venv/bin/python -m pytest -q tests
 
 # The fuzz targets: regression inputs, then a fixed number of runs from a fixed seed.
 test-fuzz:

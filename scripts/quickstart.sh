@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# The quickstart of the README, through the command line: a repository in a local
-# folder, a collection, four rows written (strings and integers cast by the schema) and
-# read back up to 2020-01-03, which the default closed=LEFT excludes.
+# The quickstarts: the seed README's Python script verbatim (examples/quickstart.py), in a
+# fresh folder so that it runs again and again; then the same through the command line (a
+# repository in a local folder, a collection, four rows written, strings and integers cast
+# by the schema, read back up to 2020-01-03, which the default closed=LEFT excludes); then
+# the C++ API.
 set -euo pipefail
 LAKOTA=${1:-build/lakota}
+root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+echo "# The seed's quickstart (examples/quickstart.py), with our package:"
+echo "\$ python quickstart.py"
+(cd "$dir" && "$root/.venv/bin/python" "$root/examples/quickstart.py")
+rm -rf "$dir/my-data-folder"
+echo
+echo "# The same with the command line:"
 repo="$dir/my-data-folder"
 run() { printf "\$ lakota"; printf " %q" "${@:2}"; echo; "$@"; }
 run "$LAKOTA" -r "$repo" create temperature "timestamp timestamp*" "value float"

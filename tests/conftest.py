@@ -2,6 +2,7 @@
 virtual environment), and helpers to run them."""
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,8 @@ class Result:
 def run(cmd, *args, input=None, cwd=None, env=None):
     full_env = dict(os.environ)
     full_env.pop("LAKOTA_REPO", None)
+    # Our package's path must not reach the reference's interpreter.
+    full_env.pop("PYTHONPATH", None)
     full_env["TZ"] = "UTC"
     if env:
         full_env.update(env)
@@ -63,6 +66,20 @@ def ref(tmp_path):
 
     call.cwd = tmp_path
     return call
+
+
+PACKAGE_DIR = ROOT / "python"
+
+
+def run_python(script, cwd, python=None, env=None):
+    """Runs a Python script with our package (the in-place build, or the installed one
+    when LAKOTA_TEST_INSTALLED is set), or with `python` (the reference's interpreter)."""
+    extra = dict(env or {})
+    if python is None:
+        python = os.environ.get("LAKOTA_TEST_PYTHON", sys.executable)
+        if not os.environ.get("LAKOTA_TEST_INSTALLED"):
+            extra["PYTHONPATH"] = str(PACKAGE_DIR)
+    return run([python, "-c", script], cwd=cwd, env=extra)
 
 
 def norm(text):

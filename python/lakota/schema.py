@@ -190,6 +190,7 @@ class Schema:
         self.non_idx = {n: c for n, c in self.columns.items() if not c.idx}
         if len(self.idx) == 0:
             raise ValueError("Invalid schema, no index defined")
+        _native.check_schema(self._native_json())  # codecs that fit their types
 
     def clone(self, *keep):
         cols = keep or list(self)

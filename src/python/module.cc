@@ -108,7 +108,11 @@ Schema schema_from_json(const std::string& text) {
   } catch (const Json::exception& e) {
     throw InvalidInput(std::string("schema: not JSON: ") + e.what());
   }
-  return Schema::from_json(j);
+  try {
+    return Schema::from_json(j);
+  } catch (const CorruptData& e) {  // from a caller, not from storage
+    throw InvalidInput(e.what());
+  }
 }
 
 nb::dict sync_report(const SyncReport& r) {

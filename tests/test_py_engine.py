@@ -1,0 +1,201 @@
+"""The Python package over the engine: arrays without copies, the GIL released during
+reads and writes, errors as Python exceptions, the quickstart and README examples."""
+import gc
+import threading
+import time
+import tracemalloc
+
+import numpy
+import pytest
+
+import lakota
+from lakota import Repo, Schema
+
+from conftest import ROOT, run_python
+
+SCHEMA = Schema(timestamp="timestamp*", value="float")
+
+
+def big_series(n):
+    s = Repo().create_collection(SCHEMA, "t") / "x"
+    s.write({"timestamp": numpy.arange(n).astype("M8[s]"), "value": numpy.arange(n, dtype="f8")})
+    return s
+
+
+def test_read_arrays_share_the_engine_buffers():
+    n = 2_000_000
+    s = big_series(n)
+    tracemalloc.start()
+    try:
+        frm = s.frame()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # numpy reports the arrays it allocates to tracemalloc: a copy of the 32 MB of
+    # columns would show; views of the engine's buffers do not.
+    assert peak < 1_000_000, f"{peak} bytes allocated by Python/numpy for a read"
+    arr = frm["value"]
+    assert arr.dtype == numpy.float64 and frm["timestamp"].dtype == numpy.dtype("M8[s]")
+    assert not arr.flags.owndata and not arr.flags.writeable
+    # The array keeps the engine's buffer alive after every lakota object is gone.
+    del frm, s
+    gc.collect()
+    junk = [numpy.ones(1000) for _ in range(1000)]  # reuse freed memory, if any was freed
+    assert arr[0] == 0 and arr[-1] == n - 1 and arr.sum() == n * (n - 1) / 2
+    del junk
+
+
+def test_writes_take_arrays_without_a_copy():
+    n = 2_000_000
+    s = Repo().create_collection(SCHEMA, "t") / "x"
+    ts = numpy.arange(n).astype("M8[s]")
+    vs = numpy.arange(n, dtype="f8")
+    tracemalloc.start()
+    try:
+        s.write({"timestamp": ts, "value": vs})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000, f"{peak} bytes allocated by Python/numpy for a write"
+    assert len(s) == n
+
+
+def test_df_keeps_seconds_and_values():
+    s = big_series(1000)
+    df = s.df()
+    assert list(df.columns) == ["timestamp", "value"]
+    assert str(df["timestamp"].iloc[1]) == "1970-01-01 00:00:01"
+    assert df["value"].sum() == 999 * 1000 / 2
+
+
+def test_reads_release_the_gil():
+    s = big_series(3_000_000)
+    ticks = []
+    done = threading.Event()
+
+    def count():
+        while not done.is_set():
+            ticks.append(1)
+            time.sleep(0)
+
+    t = threading.Thread(target=count)
+    t.start()
+    try:
+        time.sleep(0.01)
+        before = len(ticks)
+        for _ in range(3):
+            s.frame()
+        during = len(ticks) - before
+    finally:
+        done.set()
+        t.join()
+    # While the engine reads (tens of ms each), the other thread keeps running.
+    assert during > 0
+
+
+def test_threads_read_and_write_in_parallel():
+    repo = Repo()
+    c = repo.create_collection(SCHEMA, "t")
+    errors = []
+
+    def work(i):
+        try:
+            s = c / f"s{i}"
+            s.write({"timestamp": numpy.arange(1000).astype("M8[s]"), "value": numpy.full(1000, float(i))})
+            assert (s.frame()["value"] == i).all()
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert c.ls() == sorted(f"s{i}" for i in range(8))  # no write lost
+
+
+def test_errors_are_engine_and_python_exceptions():
+    assert issubclass(lakota.InvalidInput, lakota.Error) and issubclass(lakota.InvalidInput, ValueError)
+    assert issubclass(lakota.NotFound, KeyError) and issubclass(lakota.NotFound, LookupError)
+    assert issubclass(lakota.StorageError, OSError) and issubclass(lakota.CorruptData, OSError)
+    s = big_series(10)
+    with pytest.raises(lakota.InvalidInput) as e:
+        s.write({"timestamp": numpy.array([3, 2], "M8[s]"), "value": [1, 2]})
+    assert "t/x" in str(e.value) and "row" in str(e.value)  # the engine's message, intact
+    with pytest.raises(lakota.NotFound) as e:
+        s.collection.resolve("ffffffff")
+    assert not str(e.value).startswith("'")  # not KeyError's quoting
+    with pytest.raises(KeyError):
+        s.collection.resolve("ffffffff")
+
+
+def test_damaged_file_is_an_error_not_a_crash(tmp_path):
+    repo = Repo(str(tmp_path / "r"))
+    s = repo.create_collection(SCHEMA, "t") / "x"
+    s.write({"timestamp": numpy.arange(100_000).astype("M8[s]"), "value": numpy.random.rand(100_000)})
+    segs = [p for p in repo.pod.walk() if p.count("/") == 2 and "." not in p]
+    assert segs
+    path = tmp_path / "r" / segs[0]
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(lakota.CorruptData):
+        s.frame()
+
+
+SEED_QUICKSTART = '''
+from lakota import Repo, Schema
+
+ts_schema = Schema(timestamp="timestamp*", value="float")
+repo = Repo("my-data-folder")  # or Repo("s3:///my-s3-bucket")
+clct = repo.create_collection(ts_schema, "temperature")
+series = clct.series('Brussels')
+df = {
+    "timestamp": [
+        "2020-01-01T00:00",
+        "2020-01-02T00:00",
+        "2020-01-03T00:00",
+        "2020-01-04T00:00",
+    ],
+    "value": [1, 2, 3, 4],
+}
+
+series.write(df)
+df = series.df(stop='2020-01-03')
+print(df)
+'''
+
+
+def test_seed_quickstart_prints_what_the_reference_prints(tmp_path, ref):
+    seed = (ROOT.parent / "shared" / "seed" / "README.md")
+    if seed.exists():  # the script verbatim, from the seed's README
+        text = seed.read_text()
+        script = text.split("``` python\n", 1)[1].split("```", 1)[0]
+        assert "series.df(stop='2020-01-03')" in script
+    else:
+        script = SEED_QUICKSTART
+    (tmp_path / "ours").mkdir()
+    (tmp_path / "theirs").mkdir()
+    ours = run_python(script, tmp_path / "ours")
+    assert ours.code == 0, ours.err
+    from conftest import REF_PYTHON
+
+    theirs = run_python("import ref_env\n" + script, tmp_path / "theirs", python=REF_PYTHON,
+                        env={"PYTHONPATH": str(ROOT / "tests")})
+    assert theirs.code == 0, theirs.err
+    assert ours.out == theirs.out
+    assert ours.out.splitlines() == [
+        "   timestamp  value",
+        "0 2020-01-01    1.0",
+        "1 2020-01-02    2.0",
+    ]
+
+
+def test_readme_python_examples(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    blocks = [b.split("```", 1)[0] for b in readme.split("```python\n")[1:]]
+    assert blocks, "the README has Python examples"
+    for block in blocks:
+        res = run_python(block, tmp_path)
+        assert res.code == 0, f"README example failed:\n{block}\n{res.err}"
