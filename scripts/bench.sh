@@ -8,3 +8,5 @@ unset LAKOTA_FSYNC
 if [ -x .venv-ref/bin/python ]; then
   .venv-ref/bin/python bench/bench_ref.py "${ROWS:-10000000}" "${APPENDS:-1000}"
 fi
+echo "# The Python package (bench/bench_python.py):"
+.venv/bin/python bench/bench_python.py "${ROWS:-10000000}"
