@@ -100,7 +100,12 @@ TEST(Schemas, ParseDefinitionsAndCodecs) {
             R"("value":{"dt":"float64","codecs":["blosc"],"idx":false}}})");
   EXPECT_EQ(Schema::from_json(s.to_json()), s);
   EXPECT_THROW(Schema::parse({{"a", "int*"}, {"a", "int"}}), InvalidInput);
-  EXPECT_THROW(ColumnDef::parse("a", "int |"), InvalidInput);
+  // Nothing after '|': the default codecs, as the reference reads it.
+  EXPECT_EQ(ColumnDef::parse("a", "int |").codecs, std::vector<std::string>{"blosc"});
+  EXPECT_EQ(ColumnDef::parse("a", "str |").codecs, (std::vector<std::string>{"msgpack2", "zstd"}));
+  EXPECT_EQ(ColumnDef::parse("a", "str|vlen-utf8 gzip").codecs, (std::vector<std::string>{"vlen-utf8", "gzip"}));
+  EXPECT_THROW(Schema::parse({{"a", "int*|vlen-utf8"}}), InvalidInput);
+  EXPECT_THROW(Schema::parse({{"a", "str*|gzip vlen-utf8"}}), InvalidInput);
 }
 
 }  // namespace
