@@ -35,8 +35,9 @@ if [ "${1:-}" = "--with-python" ]; then
   fi
   # Test tools, and what the Python package builds with (nanobind, scikit-build-core) and
   # works with (numpy; pandas and pyarrow are optional for users, tested here).
-  PY_TOOLS=(pytest nanobind scikit-build-core numpy pandas pyarrow)
-  .venv/bin/python -c "import pytest, nanobind, scikit_build_core, numpy, pandas, pyarrow" 2>/dev/null ||
+  # polars and duckdb read our frames through the Arrow PyCapsule interface in the tests.
+  PY_TOOLS=(pytest nanobind scikit-build-core numpy pandas pyarrow polars duckdb)
+  .venv/bin/python -c "import pytest, nanobind, scikit_build_core, numpy, pandas, pyarrow, polars, duckdb" 2>/dev/null ||
     .venv/bin/pip install -q "${PY_TOOLS[@]}"
   # The reference implementation, pinned to libraries of its time (numpy<2, pandas<2.1).
   # numcodecs 0.13.1 bundles libzstd 1.5.6, whose level-1 output matches the corpus's

@@ -68,6 +68,35 @@ def test_df_keeps_seconds_and_values():
     assert df["value"].sum() == 999 * 1000 / 2
 
 
+def test_arrow_capsules_share_buffers_with_pyarrow_polars_duckdb():
+    pa = pytest.importorskip("pyarrow")
+    schema = Schema(timestamp="timestamp*", value="float", name="str", n="int8", ok="bool", d="date")
+    s = Repo().create_collection(schema, "t") / "x"
+    s.write({"timestamp": numpy.arange(5).astype("M8[s]"), "value": numpy.arange(5) / 2,
+             "name": ["a", "été", "", "x", "yy"], "n": [1, 2, 3, 4, 5],
+             "ok": [True, False, True, True, False], "d": ["2020-01-01"] * 5})
+    frm = s.frame()
+    table = pa.table(frm.arrow())  # __arrow_c_stream__
+    assert [str(t) for t in table.schema.types] == [
+        "timestamp[s]", "double", "string", "int8", "bool", "date32[day]"]
+    assert table.column("name").to_pylist() == ["a", "été", "", "x", "yy"]
+    assert table.column("ok").to_pylist() == [True, False, True, True, False]
+    # The value column is the engine's buffer itself, shared by numpy and pyarrow.
+    assert table.column("value").chunks[0].buffers()[1].address == frm["value"].ctypes.data
+    batch = pa.record_batch(s.arrow(select=["value"]))  # __arrow_c_array__
+    assert batch.num_rows == 5 and batch.schema.names == ["value"]
+    del s, frm
+    gc.collect()
+    assert table.column("value").to_pylist() == [0, 0.5, 1, 1.5, 2]
+
+    big = big_series(100_000)
+    pl = pytest.importorskip("polars")
+    assert pl.DataFrame(big.arrow()).select(pl.col("value").sum()).item() == 99_999 * 100_000 / 2
+    duckdb = pytest.importorskip("duckdb")
+    data = big.arrow(start="1970-01-01T00:00:10", stop="1970-01-01T00:00:20")
+    assert duckdb.sql("select count(*), sum(value) from data").fetchall() == [(10, 145.0)]
+
+
 def test_reads_release_the_gil():
     s = big_series(3_000_000)
     ticks = []

@@ -5,7 +5,25 @@ and writes take; `df()` makes a pandas DataFrame of it.
 
 from collections import defaultdict
 
-from numpy import arange, argsort, array_equal, concatenate, ndarray, rec, searchsorted
+import json
+
+from numpy import (
+    arange,
+    argsort,
+    array_equal,
+    ascontiguousarray,
+    concatenate,
+    cumsum,
+    datetime_data,
+    frombuffer,
+    ndarray,
+    packbits,
+    rec,
+    searchsorted,
+    zeros,
+)
+
+from . import _native
 
 from .errors import NotAvailable
 from .schema import Schema
@@ -60,7 +78,18 @@ class Frame:
             return DataFrame(data)
 
     def arrow(self):
-        raise NotAvailable("Frame.arrow() is not available in this version of lakota yet")
+        """
+        The frame for Arrow consumers (pyarrow, polars, DuckDB), through the Arrow
+        PyCapsule interface: `pyarrow.table(frm.arrow())`, `polars.DataFrame(frm.arrow())`.
+        Numeric and time columns are shared without a copy; pyarrow is not needed.
+        """
+        return ArrowData(self)
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return ArrowData(self).__arrow_c_stream__(requested_schema)
+
+    def __arrow_c_array__(self, requested_schema=None):
+        return ArrowData(self).__arrow_c_array__(requested_schema)
 
     def argsort(self, *sort_columns):
         sort_columns = sort_columns or list(self.schema.idx)
@@ -242,3 +271,69 @@ def _as_tuple(values):
     if isinstance(values, (list, tuple)):
         return tuple(values)
     return (values,)
+
+
+_ARROW_NUMBERS = {
+    ("i", 1): "c", ("i", 2): "s", ("i", 4): "i", ("i", 8): "l",
+    ("u", 1): "C", ("u", 2): "S", ("u", 4): "I", ("u", 8): "L",
+    ("f", 2): "e", ("f", 4): "f", ("f", 8): "g",
+}
+_ARROW_TIME_UNITS = {"s": "s", "ms": "m", "us": "u", "ns": "n"}
+
+
+def _utf8(name, texts):
+    "An Arrow utf8 (or large utf8) column from Python strings"
+    encoded = [t.encode() for t in texts]
+    lengths = [len(e) for e in encoded]
+    total = sum(lengths)
+    large = total >= 2**31
+    offsets = zeros(len(encoded) + 1, dtype="i8" if large else "i4")
+    if encoded:
+        offsets[1:] = cumsum(lengths)
+    data = frombuffer(b"".join(encoded) or b"\0", dtype="u1")
+    return (name, "U" if large else "u", len(encoded), [offsets, data])
+
+
+def _arrow_column(name, arr):
+    "(name, Arrow format, length, buffers) of a numpy column"
+    kind, size, n = arr.dtype.kind, arr.dtype.itemsize, len(arr)
+    if (kind, size) in _ARROW_NUMBERS:
+        return (name, _ARROW_NUMBERS[kind, size], n,
+                [ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("="))])
+    if kind == "b":  # Arrow booleans are bits
+        return (name, "b", n, [packbits(arr.astype(bool), bitorder="little")])
+    if kind == "M":
+        unit = datetime_data(arr.dtype)[0]
+        if unit == "D":
+            return (name, "tdD", n, [arr.view("i8").astype("i4")])
+        if unit not in _ARROW_TIME_UNITS:
+            arr, unit = arr.astype("M8[s]"), "s"
+        return (name, f"ts{_ARROW_TIME_UNITS[unit]}:", n, [ascontiguousarray(arr).view("i8")])
+    if kind == "U":
+        return _utf8(name, arr.tolist())
+    if kind == "O":
+        return _utf8(name, [json.dumps(v) if not isinstance(v, str) else v for v in arr.tolist()])
+    raise TypeError(f"column {name!r}: no Arrow type for {arr.dtype}")
+
+
+class ArrowData:
+    "A frame exported through the Arrow PyCapsule interface"
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    def _columns(self):
+        frm = self.frame
+        return [_arrow_column(c, frm.columns[c]) for c in frm.schema.columns if c in frm.columns]
+
+    def __arrow_c_array__(self, requested_schema=None):
+        return _native.arrow_array(self._columns())
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return _native.arrow_stream(self._columns())
+
+    def __len__(self):
+        return len(self.frame)
+
+    def __repr__(self):
+        return f"<ArrowData {len(self.frame)} rows: {', '.join(self.frame)}>"

@@ -134,6 +134,15 @@ class Series:
         "The rows between `start` and `stop`, as a pandas DataFrame"
         return self.frame(start, stop, before, closed, limit, offset, select).df()
 
+    def arrow(self, start=None, stop=None, before=None, closed="LEFT", limit=None,
+              offset=None, select=None):
+        """
+        The rows between `start` and `stop` for Arrow consumers (Arrow PyCapsule
+        interface): `pyarrow.table(series.arrow())`, `polars.DataFrame(series.arrow())`,
+        DuckDB's `FROM`. Numeric and time columns are the engine's buffers, not copies.
+        """
+        return self.frame(start, stop, before, closed, limit, offset, select).arrow()
+
     def tail(self, length, start=None, stop=None, before=None, closed="LEFT",
              limit=None, offset=None, select=None):
         "The last `length` rows (of the range, when given)"

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <set>
 
+#include "arrow.h"
 #include "convert.h"
 #include "lakota/api/diff.h"
 #include "lakota/api/exchange.h"
@@ -563,6 +564,7 @@ NB_MODULE(_native, m) {
       .def("commit", &Batch::commit, nb::call_guard<nb::gil_scoped_release>())
       .def("__len__", &Batch::size);
 
+  py::bind_arrow(m);
   m.def("default_auto_merge", &RepoOptions::default_auto_merge);
   m.def("default_verify_digests", &RepoOptions::default_verify_digests);
   m.def("registry_schema", [] { return schema_json(registry_schema()); });
