@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAKOTA_PYTHON=ON -DPython_EXECUTABLE=$(abspath .venv/bin/python)
 
-.PHONY: all setup build run test test-cpp test-cli test-python test-reference test-wheel test-fuzz fuzz bench fmt lint install sanitize clean
+.PHONY: all setup build run test test-cpp test-cli test-python test-python-old test-reference test-wheel test-fuzz fuzz bench fmt lint install sanitize clean
 
 all: build
 
@@ -32,10 +32,17 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	LAKOTA_BIN=$(abspath $(BUILD)/lakota) PYTHONPATH=$(abspath python) .venv/bin/python -m pytest -q tests
 	scripts/reference-tests.sh -q
+	$(MAKE) --no-print-directory test-python-old
 	scripts/fuzz.sh check
 
 test-python: build
 	LAKOTA_BIN=$(abspath $(BUILD)/lakota) PYTHONPATH=$(abspath python) .venv/bin/python -m pytest -q tests -k "py_"
+
+# The package with the oldest numpy and pandas it supports (1.24, 1.5: .venv-old).
+test-python-old:
+	PYTHONPATH=$(abspath python) LAKOTA_TEST_PYTHON=$(abspath .venv-old/bin/python) \
+	  .venv-old/bin/python -m pytest -q -p no:cacheprovider tests/test_py_api.py tests/test_py_engine.py tests/test_py_differential.py
+	PYTHON=.venv-old/bin/python scripts/reference-tests.sh -q
 
 # The reference's own test suite against our package (../shared/reference-tests).
 test-reference: build

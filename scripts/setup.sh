@@ -39,6 +39,12 @@ if [ "${1:-}" = "--with-python" ]; then
   PY_TOOLS=(pytest nanobind scikit-build-core numpy pandas pyarrow polars duckdb)
   .venv/bin/python -c "import pytest, nanobind, scikit_build_core, numpy, pandas, pyarrow, polars, duckdb" 2>/dev/null ||
     .venv/bin/pip install -q "${PY_TOOLS[@]}"
+  # The oldest numpy and pandas the package supports, to test it with them too.
+  OLD_PINS=("numpy==1.24.*" "pandas==1.5.*" pytest)
+  if ! .venv-old/bin/python -c "import numpy, pandas, pytest, sys; sys.exit(not numpy.__version__.startswith('1.24'))" 2>/dev/null; then
+    [ -x .venv-old/bin/python ] || "$PY" -m venv .venv-old
+    .venv-old/bin/pip install -q "${OLD_PINS[@]}"
+  fi
   # The reference implementation, pinned to libraries of its time (numpy<2, pandas<2.1).
   # numcodecs 0.13.1 bundles libzstd 1.5.6, whose level-1 output matches the corpus's
   # (1.5.4); tests/ref_env.py restores the zstd level of the reference's time (1).
