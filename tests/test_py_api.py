@@ -343,3 +343,40 @@ def test_frame_methods():
     with pytest.raises(NotImplementedError, match="not available"):
         f.mask("(= self.value 1)")
     assert len(Frame.from_records(SCHEMA, [{"timestamp": "2020-01-01", "value": 1}])) == 1
+
+
+def test_time_bounds_finer_than_the_column(series):
+    # 2020-01-02T12:00 on a column of seconds... of days here: rounded inwards, inclusive
+    half = datetime(2020, 1, 2, 0, 0, 0, 500000)
+    assert values(series.frame(start=half)) == [3, 4]            # 01-02 00:00:00 < start
+    assert values(series.frame(stop=half)) == [1, 2]             # 01-02 00:00:00 <= stop
+    assert values(series.frame(stop="2020-01-03T00:00:00.25", closed="left")) == [1, 2, 3]
+    assert values(series.frame(stop=numpy.datetime64("2020-01-03", "D"))) == [1, 2]
+
+
+def test_df_is_editable(series):
+    df = series.df()
+    df.loc[0, "value"] = 100.0
+    assert df["value"].iloc[0] == 100.0
+    assert values(series.frame()) == [1, 2, 3, 4]  # the repository is not changed
+
+
+def test_multi_from_threads(repo):
+    import threading
+
+    c = repo.create_collection(SCHEMA, "t")
+    with c.multi():
+        threads = [
+            threading.Thread(target=lambda i=i: (c / f"s{i:02}").write({"timestamp": days(1, 2), "value": [i, i]}))
+            for i in range(16)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert c.ls() == [f"s{i:02}" for i in range(16)]
+    assert len(c.changelog.log()) == 1
+    with pytest.raises(NotImplementedError, match="multi"):
+        with c.multi():
+            (c / "s00").update({"timestamp": days(1), "value": [5]})
+    assert values((c / "s00").frame()) == [0, 0]

@@ -142,3 +142,37 @@ def bound_from_native(schema, values):
         else:
             out.append(dt.type(v))
     return tuple(out)
+
+
+def read_bounds(schema, start, stop, closed):
+    """
+    (start, stop, closed code) of a read for the engine. A time bound finer than its
+    column's unit is rounded towards the inside of the range, and that side becomes
+    closed: stop=12:00:00.5 on a column of seconds keeps the row at 12:00:00.
+    """
+    from .utils import Closed
+
+    closed = Closed.cast(closed)
+    out = []
+    for values, lower in ((start, True), (stop, False)):
+        if values is None:
+            out.append(None)
+            continue
+        if not isinstance(values, (list, tuple)):
+            values = (values,)
+        values = list(values)
+        for i, name in enumerate(list(schema.idx)[: len(values)]):
+            dt = schema[name].codec.dt
+            v = values[i]
+            if dt.kind != "M" or isinstance(v, (int, numpy.integer)):
+                continue
+            t = numpy.datetime64(v)
+            unit = numpy.datetime_data(dt)[0]
+            floor = t.astype(f"M8[{unit}]")
+            if floor.astype(t.dtype) != t:  # finer than the unit
+                values[i] = floor + numpy.timedelta64(1, unit) if lower else floor
+                closed = closed.set_left(True) if lower else closed.set_right(True)
+            else:
+                values[i] = floor
+        out.append(bound_to_native(schema, values))
+    return out[0], out[1], closed.short

@@ -22,7 +22,7 @@ from warnings import warn
 from numpy import full
 
 from .changelog import Changelog, Revision, before_ms
-from .errors import InvalidInput
+from .errors import InvalidInput, NotAvailable
 from .frame import Frame
 from .schema import Schema
 from .series import KVSeries, Series
@@ -91,8 +91,10 @@ class Collection:
     def multi(self, root=None):
         """
         Collects the writes of the block and commits them as one revision when it ends;
-        nothing is committed when the block raises.
+        nothing is committed when the block raises. Threads may write inside the block.
         """
+        if root:
+            raise NotAvailable("Collection.multi(root=True) is not available in this version")
         with self._batch_lock:
             batch = _Batch(self._native.batch())
             self._batch = batch
@@ -245,13 +247,16 @@ class _Batch:
 
     def __init__(self, native):
         self._native = native
+        self._lock = Lock()  # the engine's batch is filled from one thread at a time
         self.revs = []
 
     def write(self, collection, label, columns, start, stop, closed):
-        self._native.write(collection, label, columns, start, stop, closed)
+        with self._lock:
+            self._native.write(collection, label, columns, start, stop, closed)
 
     def delete_range(self, collection, label, start, stop, closed):
-        self._native.delete_range(collection, label, start, stop, closed)
+        with self._lock:
+            self._native.delete_range(collection, label, start, stop, closed)
 
     def flush(self, collection):
         if self._native.commit():

@@ -72,10 +72,12 @@ class Frame:
         if columns:
             names = [c for c in names if c in columns]
         data = {c: self.columns[c] for c in names}
-        try:
+        if all(a.flags.writeable for a in data.values()):
+            # Arrays of this frame alone (Series.df reads them so): no copy.
             return DataFrame(data, copy=False)
-        except TypeError:  # pandas without the copy argument
-            return DataFrame(data)
+        # Read-only arrays (the engine's shared buffers): a DataFrame the user can edit
+        # needs its own copy, as the reference's.
+        return DataFrame(data, copy=True)
 
     def arrow(self):
         """

@@ -14,8 +14,15 @@ collection as it was at that time (a datetime, or a revision's hextime).
 """
 
 from .changelog import before_ms
+from .errors import NotAvailable
 from .frame import Frame
-from ._arrays import bound_from_native, bound_to_native, columns_from_native, columns_to_native
+from ._arrays import (
+    bound_from_native,
+    bound_to_native,
+    columns_from_native,
+    columns_to_native,
+    read_bounds,
+)
 from .utils import Closed, settings
 
 __all__ = ["Series", "KVSeries", "Segment"]
@@ -90,13 +97,20 @@ class Series:
 
     def update(self, frame):
         "Replaces the values of the columns `frame` holds, on the rows of its index"
+        self._no_batch("update")
         columns = self._columns(frame)
         if not self._native.update(columns):
             return []
         return self.collection._new_state()
 
+    def _no_batch(self, what):
+        if self.collection._batch is not None:
+            raise NotAvailable(f"Series.{what} inside Collection.multi() is not available in this version")
+
     def delete(self, start, stop, closed="b", root=False):
         "Removes the rows between `start` and `stop`"
+        if root:
+            raise NotAvailable("Series.delete(root=True) is not available in this version")
         start = bound_to_native(self.schema, start)
         stop = bound_to_native(self.schema, stop)
         batch = self.collection._batch
@@ -110,17 +124,19 @@ class Series:
     # --- reads ---
 
     def _read(self, start=None, stop=None, before=None, closed="LEFT", limit=None,
-              offset=None, select=None, revision="", tail=None):
+              offset=None, select=None, revision="", tail=None, writeable=False):
+        start, stop, closed = read_bounds(self.schema, start, stop, closed)
         items = self._native.read(
-            bound_to_native(self.schema, start),
-            bound_to_native(self.schema, stop),
-            _closed_code(closed),
+            start,
+            stop,
+            closed,
             before_ms(before),
             revision or "",
             _select_list(select),
             limit,
             offset or 0,
             tail,
+            writeable,
         )
         return Frame(self.schema, columns_from_native(items))
 
@@ -131,8 +147,12 @@ class Series:
 
     def df(self, start=None, stop=None, before=None, closed="LEFT", limit=None,
            offset=None, select=None):
-        "The rows between `start` and `stop`, as a pandas DataFrame"
-        return self.frame(start, stop, before, closed, limit, offset, select).df()
+        """
+        The rows between `start` and `stop`, as a pandas DataFrame. Numeric and time
+        columns are the read's own buffers, handed to pandas without a copy.
+        """
+        frm = self._read(start, stop, before, closed, limit, offset, select, writeable=True)
+        return frm.df()
 
     def arrow(self, start=None, stop=None, before=None, closed="LEFT", limit=None,
               offset=None, select=None):
@@ -185,13 +205,12 @@ class Series:
 
     def segments(self, start=None, stop=None, before=None, closed="LEFT", from_ci=None):
         "The chunks (commit rows) of the series that hold rows of the range"
+        if from_ci is not None:
+            raise NotAvailable("Series.segments(from_ci=...) is not available in this version")
+        start, stop, closed = read_bounds(self.schema, start, stop, closed)
         out = []
         for s, e, length, code, digests in self.collection._native.segments(
-            self.label,
-            bound_to_native(self.schema, start),
-            bound_to_native(self.schema, stop),
-            _closed_code(closed),
-            before_ms(before),
+            self.label, start, stop, closed, before_ms(before)
         ):
             out.append(
                 Segment(self, bound_from_native(self.schema, s), bound_from_native(self.schema, e),
@@ -218,6 +237,7 @@ class KVSeries(Series):
             return super().delete(*keys, **kw)
         if not keys:
             return None
+        self._no_batch("delete")
         native_keys = [bound_to_native(self.schema, k) for k in keys]
         if not self._native.delete_keys(native_keys):
             return []

@@ -190,7 +190,8 @@ ExportPtr make_export(nb::handle columns) {
   auto ex = std::make_shared<Export>();
   bool first = true;
   for (nb::handle item : columns) {
-    auto t = nb::borrow<nb::tuple>(item);
+    auto t = nb::cast<nb::tuple>(item);
+    if (t.size() != 4) throw InvalidInput("arrow: a column is (name, format, length, buffers)");
     Field f;
     f.name = nb::cast<std::string>(t[0]);
     f.format = nb::cast<std::string>(t[1]);

@@ -74,7 +74,7 @@ nb::object strings_to_py(const Column& column) {
 }
 
 Column strings_from_py(nb::handle payload) {
-  auto arr = nb::cast<nb::ndarray<const uint32_t, nb::ndim<2>, nb::c_contig, nb::device::cpu>>(payload);
+  auto arr = nb::cast<nb::ndarray<const uint32_t, nb::ndim<2>, nb::c_contig, nb::device::cpu>>(payload, false);
   size_t n = arr.shape(0), w = arr.shape(1);
   const uint32_t* cells = arr.data();
   std::vector<std::string> values(n);
@@ -91,7 +91,7 @@ Column strings_from_py(nb::handle payload) {
 
 }  // namespace
 
-nb::tuple column_to_py(const Column& column) {
+nb::tuple column_to_py(const Column& column, bool writeable) {
   const DType& dt = column.dtype();
   nb::str name(dt.name().c_str());
   if (column.empty()) return nb::make_tuple(name, nb::none());
@@ -102,8 +102,12 @@ nb::tuple column_to_py(const Column& column) {
     return nb::make_tuple(name, texts);
   }
   size_t shape[1] = {column.size()};
-  ReadOnlyArray arr(const_cast<std::byte*>(column.data()), 1, shape, keep_alive(column.buffer()), nullptr,
-                    dlpack_of(dt));
+  void* data = const_cast<std::byte*>(column.data());
+  if (writeable) {
+    nb::ndarray<nb::numpy> arr(data, 1, shape, keep_alive(column.buffer()), nullptr, dlpack_of(dt));
+    return nb::make_tuple(name, arr.cast());
+  }
+  ReadOnlyArray arr(data, 1, shape, keep_alive(column.buffer()), nullptr, dlpack_of(dt));
   return nb::make_tuple(name, arr.cast());
 }
 
@@ -122,7 +126,8 @@ Column column_from_py(const std::string& dtype, nb::handle payload) {
     }
     return Column::objects(std::move(values));
   }
-  auto arr = nb::cast<nb::ndarray<nb::ro, nb::ndim<1>, nb::c_contig, nb::device::cpu>>(payload);
+  // No conversion: a temporary copy would die with `arr`, leaving the view dangling.
+  auto arr = nb::cast<nb::ndarray<nb::ro, nb::ndim<1>, nb::c_contig, nb::device::cpu>>(payload, false);
   if (arr.itemsize() != dt.size)
     throw InvalidInput("an array of " + std::to_string(arr.itemsize()) + "-byte values for a column of " +
                        dt.name());
@@ -133,10 +138,10 @@ Column column_from_py(const std::string& dtype, nb::handle payload) {
   return Column(dt, std::move(view), n);
 }
 
-nb::list frame_to_py(const Frame& frame) {
+nb::list frame_to_py(const Frame& frame, bool writeable) {
   nb::list out;
   for (size_t i = 0; i < frame.names().size(); ++i) {
-    nb::tuple col = column_to_py(frame.columns()[i]);
+    nb::tuple col = column_to_py(frame.columns()[i], writeable);
     out.append(nb::make_tuple(nb::str(frame.names()[i].c_str()), col[0], col[1]));
   }
   return out;
@@ -146,7 +151,8 @@ Frame frame_from_py(nb::handle columns) {
   std::vector<std::string> names;
   std::vector<Column> cols;
   for (nb::handle item : columns) {
-    auto t = nb::borrow<nb::tuple>(item);
+    auto t = nb::cast<nb::tuple>(item);
+    if (t.size() != 3) throw InvalidInput("a column is (name, dtype, payload)");
     names.push_back(nb::cast<std::string>(t[0]));
     cols.push_back(column_from_py(nb::cast<std::string>(t[1]), t[2]));
   }

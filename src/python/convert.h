@@ -18,14 +18,15 @@ namespace lakota::py {
 namespace nb = nanobind;
 
 // A column as (dtype name, payload). Fixed-width columns share `column`'s buffer: the
-// array keeps it alive, and is read-only (the engine's buffers are immutable).
-nb::tuple column_to_py(const Column& column);
+// array keeps it alive, and is read-only (the engine's buffers are immutable), unless
+// `writeable`: only for a buffer nothing else holds (a read's result handed to pandas).
+nb::tuple column_to_py(const Column& column, bool writeable = false);
 // A column from (dtype name, payload). Fixed-width values are not copied: the Column views
 // the caller's array, which must outlive it (the Python call that passes it).
 Column column_from_py(const std::string& dtype, nb::handle payload);
 
 // [(name, dtype name, payload)] in the frame's column order.
-nb::list frame_to_py(const Frame& frame);
+nb::list frame_to_py(const Frame& frame, bool writeable = false);
 Frame frame_from_py(nb::handle columns);
 
 // Index values: one Python scalar per index column (times as int64 ticks of the column's

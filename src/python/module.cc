@@ -517,18 +517,20 @@ NB_MODULE(_native, m) {
           "read",
           [](const Series& s, nb::handle start, nb::handle stop, const std::string& closed,
              std::optional<int64_t> before_ms, const std::string& revision, std::vector<std::string> select,
-             std::optional<size_t> limit, size_t offset, std::optional<size_t> tail) {
+             std::optional<size_t> limit, size_t offset, std::optional<size_t> tail, bool writeable) {
             Query q = make_query(s.schema(), start, stop, closed, before_ms, revision, std::move(select), limit, offset);
             Frame f;
             {
               nb::gil_scoped_release release;
               f = tail ? s.tail(*tail, q) : s.read(q);
             }
-            return frame_to_py(f);
+            // A read's columns are buffers of their own (decoded or gathered for this read,
+            // cached nowhere): `writeable` hands them out for writing (to pandas).
+            return frame_to_py(f, writeable);
           },
           "start"_a = nb::none(), "stop"_a = nb::none(), "closed"_a = "l", "before_ms"_a = nb::none(),
           "revision"_a = "", "select"_a = std::vector<std::string>{}, "limit"_a = nb::none(), "offset"_a = 0,
-          "tail"_a = nb::none())
+          "tail"_a = nb::none(), "writeable"_a = false)
       .def(
           "length",
           [](const Series& s, nb::handle start, nb::handle stop, const std::string& closed,
