@@ -376,7 +376,17 @@ def test_multi_from_threads(repo):
             t.join()
     assert c.ls() == [f"s{i:02}" for i in range(16)]
     assert len(c.changelog.log()) == 1
-    with pytest.raises(NotImplementedError, match="multi"):
-        with c.multi():
-            (c / "s00").update({"timestamp": days(1), "value": [5]})
-    assert values((c / "s00").frame()) == [0, 0]
+    with c.multi():  # updates join the batch
+        (c / "s00").update({"timestamp": days(1), "value": [5]})
+        (c / "s01").update({"timestamp": days(2), "value": [7]})
+        assert values((c / "s00").frame()) == [0, 0]
+    assert values((c / "s00").frame()) == [5, 0]
+    assert values((c / "s01").frame()) == [1, 7]
+    assert len(c.changelog.log()) == 2
+    kv = repo.create_collection(Schema.kv(key="str*", value="int"), "kv")
+    (kv / "x").write({"key": ["a", "b", "c"], "value": [1, 2, 3]})
+    with kv.multi():
+        (kv / "x").delete("a")
+        (kv / "y").write({"key": ["z"], "value": [26]})
+    assert list((kv / "x").frame()["key"]) == ["b", "c"] and kv.ls() == ["x", "y"]
+    assert len(kv.changelog.log()) == 2

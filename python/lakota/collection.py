@@ -258,6 +258,14 @@ class _Batch:
         with self._lock:
             self._native.delete_range(collection, label, start, stop, closed)
 
+    def update(self, label, columns):
+        with self._lock:
+            self._native.update(label, columns)
+
+    def delete_keys(self, collection, label, keys):
+        with self._lock:
+            self._native.delete_keys(collection, label, keys)
+
     def flush(self, collection):
         if self._native.commit():
             self.revs = collection._new_state()

@@ -97,15 +97,14 @@ class Series:
 
     def update(self, frame):
         "Replaces the values of the columns `frame` holds, on the rows of its index"
-        self._no_batch("update")
         columns = self._columns(frame)
+        batch = self.collection._batch
+        if batch is not None:
+            batch.update(self.label, columns)
+            return None
         if not self._native.update(columns):
             return []
         return self.collection._new_state()
-
-    def _no_batch(self, what):
-        if self.collection._batch is not None:
-            raise NotAvailable(f"Series.{what} inside Collection.multi() is not available in this version")
 
     def delete(self, start, stop, closed="b", root=False):
         "Removes the rows between `start` and `stop`"
@@ -237,8 +236,11 @@ class KVSeries(Series):
             return super().delete(*keys, **kw)
         if not keys:
             return None
-        self._no_batch("delete")
         native_keys = [bound_to_native(self.schema, k) for k in keys]
+        batch = self.collection._batch
+        if batch is not None:
+            batch.delete_keys(self.collection._native, self.label, native_keys)
+            return None
         if not self._native.delete_keys(native_keys):
             return []
         return self.collection._new_state()

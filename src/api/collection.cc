@@ -103,6 +103,16 @@ void Batch::delete_range(const std::string& series, const Tuple& start, const Tu
   for (auto& r : state_->prepare_delete(s.label(), start, stop, closed)) rows_.push_back(std::move(r));
 }
 
+void Batch::update(const std::string& series, const Frame& frame) {
+  Series s(state_, series);
+  for (auto& r : update_rows(*state_, base().commit, s.label(), frame)) rows_.push_back(std::move(r));
+}
+
+void Batch::delete_keys(const std::string& series, const std::vector<Tuple>& keys) {
+  Series s(state_, series);
+  for (auto& r : delete_key_rows(*state_, base().commit, s.label(), keys)) rows_.push_back(std::move(r));
+}
+
 bool Batch::commit() {
   auto rows = std::move(rows_);
   rows_.clear();

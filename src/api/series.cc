@@ -133,8 +133,13 @@ bool Series::delete_range(const Tuple& start, const Tuple& stop, Closed closed) 
 }
 
 bool Series::update(const Frame& input) {
-  const Schema& sch = schema();
-  std::string context = "series '" + state_->label + "/" + label_ + "'";
+  Snapshot base = state_->snapshot();
+  return state_->commit_rows(base, update_rows(*state_, base.commit, label_, input));
+}
+
+Rows update_rows(const CollectionState& st, const Commit& base, const std::string& label, const Frame& input) {
+  const Schema& sch = *st.schema;
+  std::string context = "series '" + st.label + "/" + label + "'";
   std::vector<std::string> idx_names = sch.index_names();
   for (const auto& n : idx_names)
     if (!input.find(n)) throw InvalidInput(context + ": update needs the index column '" + n + "'");
@@ -146,13 +151,12 @@ bool Series::update(const Frame& input) {
     if (input.find(def.name)) defs.push_back(def);
   Schema partial(defs);
   Frame frame = prepare_frame(partial, input, context);
-  if (frame.empty()) return false;
+  if (frame.empty()) return {};
   Query q;
   q.start = index_tuple(partial, frame, 0);
   q.stop = index_tuple(partial, frame, frame.size() - 1);
   q.closed = Closed::both();
-  Snapshot base = state_->snapshot();
-  Frame db = read_series(*state_, base.commit, label_, q);
+  Frame db = read_series(st, base, label, q);
   std::vector<Column> out;
   // Rows of the frame before, inside and after the stored range.
   size_t n = frame.size();
@@ -193,7 +197,7 @@ bool Series::update(const Frame& input) {
   WriteOptions o;
   o.start = q.start;
   o.stop = q.stop;
-  return state_->commit_rows(base, state_->prepare(label_, Frame(sch.names(), std::move(out)), o));
+  return st.prepare(label, Frame(sch.names(), std::move(out)), o);
 }
 
 bool Series::delete_keys(const std::vector<Tuple>& keys) {

@@ -198,6 +198,15 @@ TEST_P(SeriesTest, BatchLandsAsOneCommit) {
   EXPECT_TRUE(b.commit());
   EXPECT_EQ(revisions(c), 1u);
   EXPECT_EQ(c.ls(), (std::vector<std::string>{"a", "b", "c", "d"}));
+  // Updates and range deletes join a batch too: one more commit for all of them.
+  auto b2 = c.batch();
+  b2.update("a", ts_frame({2}, {40}));
+  b2.delete_range("b", {int64_t(1)}, {int64_t(1)});
+  EXPECT_EQ(doubles(c.series("a").read()["value"]), (std::vector<double>{3, 4}));
+  EXPECT_TRUE(b2.commit());
+  EXPECT_EQ(revisions(c), 2u);
+  EXPECT_EQ(doubles(c.series("a").read()["value"]), (std::vector<double>{3, 40}));
+  EXPECT_EQ(doubles(c.series("b").read()["value"]), (std::vector<double>{4}));
 }
 
 TEST_P(SeriesTest, DeleteAndRenameSeries) {

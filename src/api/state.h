@@ -104,6 +104,8 @@ Rows write_rows(const CollectionState& st, const Commit& base, const std::string
                 const WriteOptions& options);
 Rows delete_key_rows(const CollectionState& st, const Commit& base, const std::string& label,
                      const std::vector<Tuple>& keys);
+// The rows of Series::update: the given columns replace the stored ones on their index.
+Rows update_rows(const CollectionState& st, const Commit& base, const std::string& label, const Frame& frame);
 
 // The name among `names` that `prefix` designates: itself, else the only name that starts
 // with it. NotFound when none does, InvalidInput ("ambiguous") listing the candidates when

@@ -563,6 +563,23 @@ NB_MODULE(_native, m) {
             b.delete_range(series, a, z, closed_of(closed));
           },
           "collection"_a, "series"_a, "start"_a, "stop"_a, "closed"_a = "b")
+      .def(
+          "update",
+          [](Batch& b, const std::string& series, nb::handle columns) {
+            Frame f = frame_from_py(columns);
+            nb::gil_scoped_release release;
+            b.update(series, f);
+          },
+          "series"_a, "columns"_a)
+      .def(
+          "delete_keys",
+          [](Batch& b, const Collection& c, const std::string& series, nb::handle keys) {
+            std::vector<Tuple> ks;
+            for (nb::handle k : keys) ks.push_back(tuple_from_py(c.schema(), k));
+            nb::gil_scoped_release release;
+            b.delete_keys(series, ks);
+          },
+          "collection"_a, "series"_a, "keys"_a)
       .def("commit", &Batch::commit, nb::call_guard<nb::gil_scoped_release>())
       .def("__len__", &Batch::size);
 

@@ -33,6 +33,10 @@ class Batch {
  public:
   void write(const std::string& series, const Frame& frame, const WriteOptions& options = {});
   void delete_range(const std::string& series, const Tuple& start, const Tuple& stop, Closed closed = Closed::both());
+  // Series::update and Series::delete_keys, computed on the batch's state (not on the
+  // batch's earlier writes).
+  void update(const std::string& series, const Frame& frame);
+  void delete_keys(const std::string& series, const std::vector<Tuple>& keys);
   // Writes the commit; nothing is visible before. Returns false when there was nothing to do.
   bool commit();
   size_t size() const { return rows_.size(); }
