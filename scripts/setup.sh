@@ -40,8 +40,9 @@ if [ "${1:-}" = "--with-python" ]; then
   .venv/bin/python -c "import pytest, nanobind, scikit_build_core, numpy, pandas, pyarrow, polars, duckdb" 2>/dev/null ||
     .venv/bin/pip install -q "${PY_TOOLS[@]}"
   # The oldest numpy and pandas the package supports, to test it with them too.
-  OLD_PINS=("numpy==1.24.*" "pandas==1.5.*" pytest)
-  if ! .venv-old/bin/python -c "import numpy, pandas, pytest, sys; sys.exit(not numpy.__version__.startswith('1.24'))" 2>/dev/null; then
+  # (pyarrow 14: the first with the Arrow PyCapsule interface.)
+  OLD_PINS=("numpy==1.24.*" "pandas==1.5.*" "pyarrow==14.*" pytest)
+  if ! .venv-old/bin/python -c "import numpy, pandas, pyarrow, pytest, sys; sys.exit(not numpy.__version__.startswith('1.24'))" 2>/dev/null; then
     [ -x .venv-old/bin/python ] || "$PY" -m venv .venv-old
     .venv-old/bin/pip install -q "${OLD_PINS[@]}"
   fi

@@ -68,8 +68,9 @@ def test_df_keeps_seconds_and_values():
     assert df["value"].sum() == 999 * 1000 / 2
 
 
-def test_arrow_capsules_share_buffers_with_pyarrow_polars_duckdb():
-    pa = pytest.importorskip("pyarrow")
+def test_arrow_capsules_share_buffers_with_pyarrow():
+    import pyarrow as pa
+
     schema = Schema(timestamp="timestamp*", value="float", name="str", n="int8", ok="bool", d="date")
     s = Repo().create_collection(schema, "t") / "x"
     s.write({"timestamp": numpy.arange(5).astype("M8[s]"), "value": numpy.arange(5) / 2,
@@ -89,10 +90,18 @@ def test_arrow_capsules_share_buffers_with_pyarrow_polars_duckdb():
     gc.collect()
     assert table.column("value").to_pylist() == [0, 0.5, 1, 1.5, 2]
 
+
+def test_arrow_capsules_read_by_polars():
+    import polars as pl
+
     big = big_series(100_000)
-    pl = pytest.importorskip("polars")
     assert pl.DataFrame(big.arrow()).select(pl.col("value").sum()).item() == 99_999 * 100_000 / 2
-    duckdb = pytest.importorskip("duckdb")
+
+
+def test_arrow_capsules_read_by_duckdb():
+    import duckdb
+
+    big = big_series(100_000)
     data = big.arrow(start="1970-01-01T00:00:10", stop="1970-01-01T00:00:20")
     assert duckdb.sql("select count(*), sum(value) from data").fetchall() == [(10, 145.0)]
 
