@@ -66,6 +66,8 @@ def test_repo_from_uris(tmp_path):
     assert Repo(path).ls() == ["t"]  # a Path
     assert Repo(pod=POD.from_uri(str(path))).ls() == ["t"]
     assert Repo().ls() == [] and Repo("memory://").ls() == []
+    with pytest.raises(ValueError, match="ftp"):
+        Repo("ftp://host/x")
     for uri in ("s3:///bucket", ["memory://", "s3:///bucket"]):
         with pytest.raises(NotImplementedError, match="not available"):
             Repo(uri)
@@ -84,6 +86,8 @@ def test_repo_pull_push_gc_verify(repo):
     assert values((other / "t" / "x").frame()) == [1, 2, 3]
     assert repo.gc() == (0, 0)
     assert repo.verify() == []
+    with pytest.raises(ValueError, match="own label"):
+        repo.create_collection(SCHEMA, "u").pull(src / "t")
     # schemas that differ: an error, nothing written
     bad = Repo()
     bad.create_collection(Schema(timestamp="timestamp*", value="int"), "t")
@@ -352,6 +356,8 @@ def test_time_bounds_finer_than_the_column(series):
     assert values(series.frame(stop=half)) == [1, 2]             # 01-02 00:00:00 <= stop
     assert values(series.frame(stop="2020-01-03T00:00:00.25", closed="left")) == [1, 2, 3]
     assert values(series.frame(stop=numpy.datetime64("2020-01-03", "D"))) == [1, 2]
+    with pytest.raises(lakota.InvalidInput, match="2020-13-01"):
+        series.frame(start="2020-13-01")
 
 
 def test_df_is_editable(series):

@@ -182,37 +182,12 @@ def test_damaged_file_is_an_error_not_a_crash(tmp_path):
         s.frame()
 
 
-SEED_QUICKSTART = '''
-from lakota import Repo, Schema
-
-ts_schema = Schema(timestamp="timestamp*", value="float")
-repo = Repo("my-data-folder")  # or Repo("s3:///my-s3-bucket")
-clct = repo.create_collection(ts_schema, "temperature")
-series = clct.series('Brussels')
-df = {
-    "timestamp": [
-        "2020-01-01T00:00",
-        "2020-01-02T00:00",
-        "2020-01-03T00:00",
-        "2020-01-04T00:00",
-    ],
-    "value": [1, 2, 3, 4],
-}
-
-series.write(df)
-df = series.df(stop='2020-01-03')
-print(df)
-'''
-
-
 def test_seed_quickstart_prints_what_the_reference_prints(tmp_path, ref):
-    seed = (ROOT.parent / "shared" / "seed" / "README.md")
-    if seed.exists():  # the script verbatim, from the seed's README
-        text = seed.read_text()
-        script = text.split("``` python\n", 1)[1].split("```", 1)[0]
-        assert "series.df(stop='2020-01-03')" in script
-    else:
-        script = SEED_QUICKSTART
+    # examples/quickstart.py is the seed README's script, verbatim (what `make run` runs).
+    script = (ROOT / "examples" / "quickstart.py").read_text()
+    seed = ROOT.parent / "shared" / "seed" / "README.md"
+    if seed.exists():
+        assert script == seed.read_text().split("``` python\n", 1)[1].split("```", 1)[0]
     (tmp_path / "ours").mkdir()
     (tmp_path / "theirs").mkdir()
     ours = run_python(script, tmp_path / "ours")

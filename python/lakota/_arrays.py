@@ -93,16 +93,20 @@ def columns_from_native(items):
 
 
 def scalar_to_native(column, value):
-    "A bound value for the engine: a Python scalar of the column's type"
-    dt = column.codec.dt
-    kind = dt.kind
-    if isinstance(value, numpy.generic) and kind not in "Mm":
-        value = value.item()
+    """
+    A bound value for the engine: a Python scalar of the column's type. A time is ticks
+    of the column's unit (an int) or ISO text, which the engine reads as it reads the
+    command line's bounds (a time finer than the unit is rounded into the range).
+    """
+    kind = column.codec.dt.kind
     if kind in "Mm":
-        unit = numpy.datetime_data(dt)[0]
         if isinstance(value, (int, numpy.integer)) and not isinstance(value, bool):
             return int(value)
-        return int(numpy.datetime64(value, unit).astype("int64"))
+        if isinstance(value, str):
+            return value
+        return str(numpy.datetime64(value))
+    if isinstance(value, numpy.generic):
+        value = value.item()
     if kind == "U":
         return str(value)
     if kind == "f":
@@ -143,36 +147,3 @@ def bound_from_native(schema, values):
             out.append(dt.type(v))
     return tuple(out)
 
-
-def read_bounds(schema, start, stop, closed):
-    """
-    (start, stop, closed code) of a read for the engine. A time bound finer than its
-    column's unit is rounded towards the inside of the range, and that side becomes
-    closed: stop=12:00:00.5 on a column of seconds keeps the row at 12:00:00.
-    """
-    from .utils import Closed
-
-    closed = Closed.cast(closed)
-    out = []
-    for values, lower in ((start, True), (stop, False)):
-        if values is None:
-            out.append(None)
-            continue
-        if not isinstance(values, (list, tuple)):
-            values = (values,)
-        values = list(values)
-        for i, name in enumerate(list(schema.idx)[: len(values)]):
-            dt = schema[name].codec.dt
-            v = values[i]
-            if dt.kind != "M" or isinstance(v, (int, numpy.integer)):
-                continue
-            t = numpy.datetime64(v)
-            unit = numpy.datetime_data(dt)[0]
-            floor = t.astype(f"M8[{unit}]")
-            if floor.astype(t.dtype) != t:  # finer than the unit
-                values[i] = floor + numpy.timedelta64(1, unit) if lower else floor
-                closed = closed.set_left(True) if lower else closed.set_right(True)
-            else:
-                values[i] = floor
-        out.append(bound_to_native(schema, values))
-    return out[0], out[1], closed.short

@@ -57,26 +57,24 @@ class POD:
             return POD.from_uri(uri[0])
         if isinstance(uri, os.PathLike):
             uri = os.fspath(uri)
-        parts = urlsplit(uri or "")
-        scheme = parts.scheme
-        if not scheme or len(scheme) == 1:  # a Windows drive is not a scheme
-            if not uri or uri == ":memory:":
-                return MemPOD(".")
-            return FilePOD(Path(uri).expanduser())
-        if scheme == "memory":
-            return MemPOD(parts.path.lstrip("/") or ".")
-        if scheme == "file":
-            if parts.netloc:
-                raise ValueError(
-                    f"Malformed repository URI {uri!r}: a file URI starts with 'file:///'"
-                )
-            path = parts.path[1:] if parts.path.startswith("/") else parts.path
-            return FilePOD(Path(path).expanduser())
+        if not uri or uri == ":memory:":
+            return MemPOD(".")
+        scheme = urlsplit(uri).scheme
         if scheme == "s3":
             return S3POD(uri)
         if scheme in ("http", "https"):
             return HttpPOD(uri)
-        raise ValueError(f'Protocol "{scheme}" not supported in "{uri}"')
+        # Paths, file:// and memory:// URIs: read by the engine, as the command line reads -r.
+        native = _native.pod_from_uri(uri)
+        if native.uri.startswith("memory://"):
+            return MemPOD._wrap(native, PurePosixPath("."))
+        return FilePOD._wrap(native, Path(native.uri))
+
+    @classmethod
+    def _wrap(cls, native, path):
+        pod = object.__new__(cls)
+        POD.__init__(pod, native, "", path)
+        return pod
 
     # The engine's view of this pod.
     def _native_pod(self):
@@ -85,14 +83,11 @@ class POD:
     def _full(self, relpath):
         return _join(self._prefix, relpath)
 
-    def _sub(self, prefix, path):
-        pod = object.__new__(type(self))
-        POD.__init__(pod, self._root, prefix, path)
-        return pod
-
     def cd(self, *others):
         rel = "/".join(str(o) for o in others)
-        return self._sub(self._full(rel), self.path / rel)
+        pod = self._wrap(self._root, self.path / rel)
+        pod._prefix = self._full(rel)
+        return pod
 
     def __truediv__(self, relpath):
         return self.cd(relpath)

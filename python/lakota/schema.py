@@ -15,7 +15,7 @@ codecs after a `|` (`"float|zstd"`).
 import json
 from datetime import date, datetime
 
-from numpy import asarray, dtype, issubdtype, ndarray
+from numpy import asarray, datetime_data, dtype, issubdtype, ndarray
 
 from . import _native
 from ._arrays import from_payload, native_dtype, to_payload
@@ -110,9 +110,7 @@ class SchemaColumn:
                 f"not {definition!r}"
             )
         dt_name, codecs, idx = _native.parse_column(name, definition)
-        base = definition.split("|")[0].replace("*", "").strip()
-        dt = dtype(ALIASES.get(base, dt_name)) if base in ALIASES else dtype(dt_name)
-        return SchemaColumn(name, dt, codecs=codecs, idx=idx)
+        return SchemaColumn(name, dt_name, codecs=codecs, idx=idx)
 
     def cast(self, arr):
         "`arr` as a numpy array of this column's type"
@@ -136,16 +134,13 @@ class SchemaColumn:
 
     def cast_scalar(self, value):
         dt = self.codec.dt
-        if dt.kind in "Mm":
-            unit = __import__("numpy").datetime_data(dt)[0]
-            if isinstance(value, int):
-                return dt.type(value, unit)
-            return dt.type(value, unit)
+        if dt.kind in "Mm":  # in the column's unit, whatever the value's
+            return dt.type(value, datetime_data(dt)[0])
         return dt.type(value)
 
     def dumps(self):
         return {
-            "dt": native_dtype(self.codec.dt) if self.codec.dt.kind in "UO" else str(self.codec.dt),
+            "dt": native_dtype(self.codec.dt),
             "codecs": list(self.codec.codec_names),
             "idx": self.idx,
         }

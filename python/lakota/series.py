@@ -21,7 +21,6 @@ from ._arrays import (
     bound_to_native,
     columns_from_native,
     columns_to_native,
-    read_bounds,
 )
 from .utils import Closed, settings
 
@@ -124,11 +123,10 @@ class Series:
 
     def _read(self, start=None, stop=None, before=None, closed="LEFT", limit=None,
               offset=None, select=None, revision="", tail=None, writeable=False):
-        start, stop, closed = read_bounds(self.schema, start, stop, closed)
         items = self._native.read(
-            start,
-            stop,
-            closed,
+            bound_to_native(self.schema, start),
+            bound_to_native(self.schema, stop),
+            _closed_code(closed),
             before_ms(before),
             revision or "",
             _select_list(select),
@@ -206,10 +204,13 @@ class Series:
         "The chunks (commit rows) of the series that hold rows of the range"
         if from_ci is not None:
             raise NotAvailable("Series.segments(from_ci=...) is not available in this version")
-        start, stop, closed = read_bounds(self.schema, start, stop, closed)
         out = []
         for s, e, length, code, digests in self.collection._native.segments(
-            self.label, start, stop, closed, before_ms(before)
+            self.label,
+            bound_to_native(self.schema, start),
+            bound_to_native(self.schema, stop),
+            _closed_code(closed),
+            before_ms(before),
         ):
             out.append(
                 Segment(self, bound_from_native(self.schema, s), bound_from_native(self.schema, e),

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "lakota/error.h"
+#include "lakota/model/parse.h"
 
 namespace lakota::py {
 
@@ -159,15 +160,27 @@ Frame frame_from_py(nb::handle columns) {
   return Frame(std::move(names), std::move(cols));
 }
 
-Tuple tuple_from_py(const Schema& schema, nb::handle values) {
+namespace {
+
+// `closed`, when given, is the range's: a rounded last value makes its side inclusive.
+Tuple tuple_of(const Schema& schema, nb::handle values, bool lower, Closed* closed) {
   Tuple out;
   if (values.is_none()) return out;
   const auto& index = schema.index();
+  auto items = nb::cast<nb::sequence>(values);
+  size_t count = nb::len(items);
+  if (count > index.size())
+    throw InvalidInput("more bound values than index columns (" + std::to_string(index.size()) + ")");
   size_t i = 0;
-  for (nb::handle v : values) {
-    if (i >= index.size())
-      throw InvalidInput("more bound values than index columns (" + std::to_string(index.size()) + ")");
+  for (nb::handle v : items) {
     const ColumnDef& def = schema[index[i++]];
+    if (def.dtype.kind == Kind::Time && nb::isinstance<nb::str>(v)) {
+      std::string text = nb::cast<std::string>(v);
+      bool inclusive = false;
+      out.push_back(parse_bound(text, def.dtype, lower, inclusive, "bound '" + text + "' of column '" + def.name + "'"));
+      if (inclusive && closed && i == count) *closed = lower ? closed->with_left(true) : closed->with_right(true);
+      continue;
+    }
     try {
       switch (def.dtype.kind) {
         case Kind::Str: out.emplace_back(nb::cast<std::string>(v)); break;
@@ -182,6 +195,18 @@ Tuple tuple_from_py(const Schema& schema, nb::handle values) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+Tuple tuple_from_py(const Schema& schema, nb::handle values) { return tuple_of(schema, values, true, nullptr); }
+
+Bounds bounds_from_py(const Schema& schema, nb::handle start, nb::handle stop, const std::string& closed) {
+  Bounds b;
+  b.closed = Closed::parse(closed);
+  b.start = tuple_of(schema, start, true, &b.closed);
+  b.stop = tuple_of(schema, stop, false, &b.closed);
+  return b;
 }
 
 nb::tuple tuple_to_py(const Tuple& values) {

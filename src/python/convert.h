@@ -10,6 +10,7 @@
 
 #include <nanobind/nanobind.h>
 
+#include "lakota/model/commit.h"
 #include "lakota/model/frame.h"
 #include "lakota/model/schema.h"
 
@@ -29,9 +30,18 @@ Column column_from_py(const std::string& dtype, nb::handle payload);
 nb::list frame_to_py(const Frame& frame, bool writeable = false);
 Frame frame_from_py(nb::handle columns);
 
-// Index values: one Python scalar per index column (times as int64 ticks of the column's
-// unit), or a prefix of them; None or an empty sequence means unbounded.
+// Index values: one Python scalar per index column, or a prefix of them; None or an
+// empty sequence means unbounded. A time is int64 ticks of the column's unit, or ISO text.
 Tuple tuple_from_py(const Schema& schema, nb::handle values);
+
+// A range's bounds: as tuple_from_py, but a time in text finer than its column's unit is
+// rounded towards the inside of the range and that side of `closed` becomes inclusive
+// (parse_bound, as the command line reads bounds).
+struct Bounds {
+  Tuple start, stop;
+  Closed closed;
+};
+Bounds bounds_from_py(const Schema& schema, nb::handle start, nb::handle stop, const std::string& closed);
 nb::tuple tuple_to_py(const Tuple& values);
 
 }  // namespace lakota::py

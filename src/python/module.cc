@@ -11,7 +11,6 @@
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
-#include <chrono>
 #include <set>
 
 #include "arrow.h"
@@ -29,6 +28,7 @@ using namespace nb::literals;
 using namespace lakota;
 using lakota::py::frame_from_py;
 using lakota::py::frame_to_py;
+using lakota::py::bounds_from_py;
 using lakota::py::tuple_from_py;
 using lakota::py::tuple_to_py;
 
@@ -66,8 +66,6 @@ void translate(const std::exception_ptr& p, void*) {
   }
 }
 
-Closed closed_of(const std::string& s) { return Closed::parse(s); }
-
 nb::tuple revision_to_py(const Revision& r) { return nb::make_tuple(r.parent, r.child, r.is_head); }
 
 nb::list revisions_to_py(const std::vector<Revision>& revs) {
@@ -79,10 +77,11 @@ nb::list revisions_to_py(const std::vector<Revision>& revs) {
 Query make_query(const Schema& schema, nb::handle start, nb::handle stop, const std::string& closed,
                  std::optional<int64_t> before_ms, const std::string& revision, std::vector<std::string> select,
                  std::optional<size_t> limit, size_t offset) {
+  auto b = bounds_from_py(schema, start, stop, closed);
   Query q;
-  q.start = tuple_from_py(schema, start);
-  q.stop = tuple_from_py(schema, stop);
-  q.closed = closed_of(closed);
+  q.start = std::move(b.start);
+  q.stop = std::move(b.stop);
+  q.closed = b.closed;
   q.before_ms = before_ms;
   q.revision = revision;
   q.select = std::move(select);
@@ -93,10 +92,11 @@ Query make_query(const Schema& schema, nb::handle start, nb::handle stop, const 
 
 WriteOptions write_options(const Schema& schema, nb::handle start, nb::handle stop, const std::string& closed,
                            bool root = false) {
+  auto b = bounds_from_py(schema, start, stop, closed);
   WriteOptions o;
-  if (!start.is_none()) o.start = tuple_from_py(schema, start);
-  if (!stop.is_none()) o.stop = tuple_from_py(schema, stop);
-  o.closed = closed_of(closed);
+  if (!start.is_none()) o.start = std::move(b.start);
+  if (!stop.is_none()) o.stop = std::move(b.stop);
+  o.closed = b.closed;
   o.root = root;
   return o;
 }
@@ -177,7 +177,6 @@ NB_MODULE(_native, m) {
         return nb::make_tuple(d.dtype.name(), d.codecs, d.idx);
       },
       "name"_a, "definition"_a);
-  m.def("dtype_name", [](const std::string& spec) { return DType::parse(spec).name(); }, "spec"_a);
   m.def("default_codecs", [](const std::string& dt) { return ColumnDef::default_codecs(DType::parse(dt)); });
   m.def("check_schema", [](const std::string& json) { return schema_json(schema_from_json(json)); });
   m.def(
@@ -405,8 +404,7 @@ NB_MODULE(_native, m) {
           "segments",
           [](const Collection& c, const std::string& label, nb::handle start, nb::handle stop,
              const std::string& closed, std::optional<int64_t> before_ms) {
-            const Schema& s = c.schema();
-            Tuple a = tuple_from_py(s, start), b = tuple_from_py(s, stop);
+            auto b = bounds_from_py(c.schema(), start, stop, closed);
             std::optional<Commit> commit;
             {
               nb::gil_scoped_release release;
@@ -414,7 +412,7 @@ NB_MODULE(_native, m) {
             }
             nb::list out;
             if (!commit) return out;
-            for (const RowView& v : commit->select(label, a, b, closed_of(closed))) {
+            for (const RowView& v : commit->select(label, b.start, b.stop, b.closed)) {
               CommitRow row = commit->row(v.row);
               out.append(nb::make_tuple(tuple_to_py(row.start), tuple_to_py(row.stop), row.length,
                                         std::string(1, row.closed.code()), row.digests));
@@ -499,9 +497,9 @@ NB_MODULE(_native, m) {
       .def(
           "delete_range",
           [](Series& s, nb::handle start, nb::handle stop, const std::string& closed) {
-            Tuple a = tuple_from_py(s.schema(), start), b = tuple_from_py(s.schema(), stop);
+            auto b = bounds_from_py(s.schema(), start, stop, closed);
             nb::gil_scoped_release release;
-            return s.delete_range(a, b, closed_of(closed));
+            return s.delete_range(b.start, b.stop, b.closed);
           },
           "start"_a, "stop"_a, "closed"_a = "b")
       .def(
@@ -558,9 +556,9 @@ NB_MODULE(_native, m) {
           "delete_range",
           [](Batch& b, const Collection& c, const std::string& series, nb::handle start, nb::handle stop,
              const std::string& closed) {
-            Tuple a = tuple_from_py(c.schema(), start), z = tuple_from_py(c.schema(), stop);
+            auto r = bounds_from_py(c.schema(), start, stop, closed);
             nb::gil_scoped_release release;
-            b.delete_range(series, a, z, closed_of(closed));
+            b.delete_range(series, r.start, r.stop, r.closed);
           },
           "collection"_a, "series"_a, "start"_a, "stop"_a, "closed"_a = "b")
       .def(
@@ -586,9 +584,4 @@ NB_MODULE(_native, m) {
   py::bind_arrow(m);
   m.def("default_auto_merge", &RepoOptions::default_auto_merge);
   m.def("default_verify_digests", &RepoOptions::default_verify_digests);
-  m.def("registry_schema", [] { return schema_json(registry_schema()); });
-  m.def("now_ms", [] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  });
 }
