@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libblosc-dev libzstd-dev liblz4-dev zlib1g-dev libbz2-dev liblzma-dev
-  libmsgpack-dev libssl-dev libcli11-dev libfmt-dev nlohmann-json3-dev libhowardhinnant-date-dev
+  libmsgpack-dev libssl-dev libcurl4-openssl-dev libpugixml-dev libcli11-dev libfmt-dev nlohmann-json3-dev libhowardhinnant-date-dev
   libgtest-dev librapidcheck-dev libbenchmark-dev
 )
 

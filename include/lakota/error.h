@@ -19,6 +19,7 @@ enum class ErrorKind {
   CorruptData,   // stored data that does not decode or does not match its checksum
   Conflict,      // a concurrent change that prevents the operation
   Storage,       // the storage backend failed (I/O error, permission, full disk, network)
+  AccessDenied,  // the store refused the credentials or their rights (S3 403)
 };
 
 // A message safe to print on a terminal: control bytes (NUL included), DEL and bytes that
@@ -65,6 +66,14 @@ class StorageError : public Error {
  public:
   using Error::Error;
   ErrorKind kind() const override { return ErrorKind::Storage; }
+};
+
+// The store refused the request's credentials or what they allow (a wrong key or secret,
+// an expired token, no permission on the bucket).
+class AccessDenied : public StorageError {
+ public:
+  using StorageError::StorageError;
+  ErrorKind kind() const override { return ErrorKind::AccessDenied; }
 };
 
 }  // namespace lakota

@@ -13,6 +13,8 @@ catch what they should:
 |                 |                         | that differs between two repositories             |
 | `CorruptData`   | `OSError`               | stored data that fails its checks                 |
 | `StorageError`  | `OSError`               | the storage backend failed                        |
+| `AccessDenied`  | `StorageError`,         | the store refused the credentials (S3 403)        |
+|                 | `PermissionError`       |                                                   |
 | `InternalError` | `RuntimeError`          | a bug of the engine                               |
 
 `NotFound` and `Conflict` are also `ValueError` because the reference raises
@@ -26,6 +28,7 @@ __all__ = [
     "Conflict",
     "CorruptData",
     "StorageError",
+    "AccessDenied",
     "InternalError",
     "NotAvailable",
 ]
@@ -57,6 +60,10 @@ class CorruptData(Error, OSError):
 
 class StorageError(Error, OSError):
     "The storage backend failed"
+
+
+class AccessDenied(StorageError, PermissionError):
+    "The store refused the credentials, or what they allow"
 
 
 class InternalError(Error, RuntimeError):

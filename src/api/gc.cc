@@ -7,7 +7,7 @@
 #include "lakota/api/maintenance.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
-#include "parallel.h"
+#include "common/parallel.h"
 #include "state.h"
 
 namespace lakota {

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "lakota/error.h"
-#include "parallel.h"
+#include "common/parallel.h"
 #include "state.h"
 
 namespace lakota {

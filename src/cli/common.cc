@@ -5,6 +5,8 @@
 #include <ctime>
 #include <map>
 
+#include "lakota/storage/s3.h"
+
 namespace lakota::cli {
 namespace {
 
@@ -16,8 +18,8 @@ std::string default_repo() {
   return "file:///.lakota";
 }
 
-Repo open_uri(const Globals& g, const std::string& uri) {
-  PodPtr pod = pod_from_uri(uri);
+Repo open_uris(const Globals& g, const std::vector<std::string>& uris) {
+  PodPtr pod = pod_from_uris(uris);
   // -vv shows every storage access on stderr, as the reference's debug log does.
   if (g.verbose > 1) pod = make_logging_pod(pod, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
   return Repo(pod);
@@ -33,13 +35,11 @@ std::map<std::string, std::string>& docs() {
 }  // namespace
 
 Repo open_repo(const Globals& g) {
-  if (g.repo.size() > 1) {
-    throw InvalidInput("several --repo (a local cache in front of a remote) are not available in this version");
-  }
-  return open_uri(g, g.repo.empty() ? default_repo() : g.repo.back());
+  // Several -r: the first is a local cache in front of the next ones, as in the reference.
+  return open_uris(g, g.repo.empty() ? std::vector<std::string>{default_repo()} : g.repo);
 }
 
-Repo open_remote(const Globals& g, const std::string& uri) { return open_uri(g, uri); }
+Repo open_remote(const Globals& g, const std::string& uri) { return open_uris(g, {uri}); }
 
 Collection get_collection(const Repo& repo, const std::string& label) { return repo.collection_by_prefix(label); }
 
@@ -111,6 +111,7 @@ int exit_code(ErrorKind kind) {
     case ErrorKind::CorruptData: return 4;
     case ErrorKind::Conflict: return 5;
     case ErrorKind::Storage: return 6;
+    case ErrorKind::AccessDenied: return 7;
     case ErrorKind::Internal: return 1;
   }
   return 1;

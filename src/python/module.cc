@@ -48,6 +48,7 @@ void translate(const std::exception_ptr& p, void*) {
   static PyObject* corrupt = nullptr;
   static PyObject* conflict = nullptr;
   static PyObject* storage = nullptr;
+  static PyObject* denied = nullptr;
   auto raise = [](PyObject*& cls, const char* name, const char* what) {
     if (!cls) cls = error_class(name);
     PyErr_SetString(cls, what);
@@ -61,6 +62,7 @@ void translate(const std::exception_ptr& p, void*) {
       case ErrorKind::CorruptData: raise(corrupt, "CorruptData", e.what()); break;
       case ErrorKind::Conflict: raise(conflict, "Conflict", e.what()); break;
       case ErrorKind::Storage: raise(storage, "StorageError", e.what()); break;
+      case ErrorKind::AccessDenied: raise(denied, "AccessDenied", e.what()); break;
       default: raise(internal, "InternalError", e.what()); break;
     }
   }

@@ -26,6 +26,8 @@ class MemoryPod final : public Pod {
 
   static std::string dir_prefix(const std::string& path) { return path.empty() ? "" : path + "/"; }
 
+  size_t do_parallelism() const override { return 2; }  // decodes side by side
+
   std::vector<std::string> do_ls(const std::string& path) const override {
     std::lock_guard lock(mutex_);
     if (!path.empty() && files_.count(path)) throw StorageError("cannot list '" + path + "': it is a file, not a folder");

@@ -1,8 +1,10 @@
 #include "lakota/storage/pod.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "lakota/error.h"
+#include "lakota/storage/s3.h"
 
 namespace lakota {
 namespace {
@@ -43,6 +45,12 @@ class PrefixPod final : public Pod {
   bool do_write(const std::string& p, std::string_view d, bool o) override { return base_->write(full(p), d, o); }
   bool do_rm(const std::string& p, bool r) override { return base_->rm(full(p), r); }
   bool do_mv(const std::string& a, const std::string& b) override { return base_->mv(full(a), full(b)); }
+  std::vector<std::string> do_walk(const std::string& p, int depth) const override {
+    auto out = base_->walk(full(p), depth);
+    for (auto& f : out) f = f.substr(prefix_.size() + 1);
+    return out;
+  }
+  size_t do_parallelism() const override { return base_->parallelism(); }
 
   PodPtr base_;
   std::string prefix_;
@@ -86,6 +94,11 @@ class LoggingPod final : public Pod {
     log_("MOVE " + at(a) + " " + at(b));
     return inner_->mv(a, b);
   }
+  std::vector<std::string> do_walk(const std::string& p, int depth) const override {
+    log_("WALK " + at(p));
+    return inner_->walk(p, depth);
+  }
+  size_t do_parallelism() const override { return inner_->parallelism(); }
 
   PodPtr inner_;
   std::function<void(const std::string&)> log_;
@@ -169,12 +182,16 @@ PodPtr Pod::cd(std::string_view path) {
 }
 
 std::vector<std::string> Pod::walk(std::string_view path, int max_depth) const {
+  return do_walk(normalize(path), max_depth);
+}
+
+std::vector<std::string> Pod::do_walk(const std::string& path, int max_depth) const {
   std::vector<std::string> out;
   struct Item {
     std::string path;
     int depth;
   };
-  std::vector<Item> stack{{normalize(path), 0}};
+  std::vector<Item> stack{{path, 0}};
   while (!stack.empty()) {
     Item item = std::move(stack.back());
     stack.pop_back();
@@ -222,12 +239,13 @@ PodPtr pod_from_uri(const std::string& uri) {
     }
     return make_file_pod(path);
   }
-  if (scheme == "s3" || scheme == "http" || scheme == "https") {
+  if (scheme == "s3") return make_s3_pod(s3_options_from_uri(uri));
+  if (scheme == "http" || scheme == "https") {
     throw InvalidInput("repository URI '" + uri + "': the " + scheme +
-                       " backend is not available in this version (use a folder or memory://)");
+                       " backend is not available in this version (use a folder, memory:// or s3://)");
   }
   throw InvalidInput("repository URI '" + uri + "': unknown scheme '" + scheme +
-                     "' (expected a path, file://, or memory://)");
+                     "' (expected a path, file://, memory:// or s3://)");
 }
 
 }  // namespace lakota

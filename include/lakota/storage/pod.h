@@ -64,6 +64,9 @@ class Pod : public std::enable_shared_from_this<Pod> {
   std::shared_ptr<Pod> cd(std::string_view path);
   // Paths of the files below `path`, at most `max_depth` folders deep (0: no limit).
   std::vector<std::string> walk(std::string_view path = "", int max_depth = 0) const;
+  // How many requests are worth sending at once (1 for a pod that gains nothing from it):
+  // the engine reads the segments of a series and copies files with this many threads.
+  size_t parallelism() const { return do_parallelism(); }
 
   virtual std::string uri() const = 0;
 
@@ -80,6 +83,9 @@ class Pod : public std::enable_shared_from_this<Pod> {
   virtual bool do_write(const std::string& path, std::string_view data, bool overwrite) = 0;
   virtual bool do_rm(const std::string& path, bool recursive) = 0;
   virtual bool do_mv(const std::string& from, const std::string& to) = 0;
+  // By default, ls and isdir folder by folder.
+  virtual std::vector<std::string> do_walk(const std::string& path, int max_depth) const;
+  virtual size_t do_parallelism() const { return 1; }
 };
 
 using PodPtr = std::shared_ptr<Pod>;

@@ -1,5 +1,5 @@
-// Runs independent storage jobs (copying segments, checking files) on a few threads: the
-// storage calls wait on I/O more than on the CPU. Internal to the api layer.
+// Runs independent jobs (segment copies, file checks, S3 requests in flight) on a few
+// threads: storage jobs wait on I/O more than on the CPU. Internal, shared by the layers.
 #pragma once
 
 #include <atomic>
