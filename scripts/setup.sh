@@ -28,6 +28,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
 fi
 
+# MinIO, the S3 server the tests check our protocol against: built once from the Go module
+# proxy with the machine's Go (about 2 to 4 minutes and 2 GB of modules the first time),
+# at the pinned version, and kept in ~/.cache/lakota-tools for every clone to reuse.
+if [ "${1:-}" = "--with-minio" ]; then
+  version=$(cat scripts/minio.version)
+  dir="${XDG_CACHE_HOME:-$HOME/.cache}/lakota-tools/minio-$version"
+  if [ ! -x "$dir/minio" ]; then
+    command -v go >/dev/null || { echo "setup: Go is needed to build MinIO (go install)"; exit 1; }
+    echo "setup: building MinIO $version with $(go version | cut -d' ' -f3) (once; a few minutes)"
+    mkdir -p "$dir"
+    GOBIN="$dir" GOFLAGS=-mod=mod go install "github.com/minio/minio@$version"
+  fi
+  exit 0
+fi
+
 if [ "${1:-}" = "--with-python" ]; then
   PY=${PYTHON:-python3}
   if [ ! -x .venv/bin/python ]; then
@@ -36,8 +51,10 @@ if [ "${1:-}" = "--with-python" ]; then
   # Test tools, and what the Python package builds with (nanobind, scikit-build-core) and
   # works with (numpy; pandas and pyarrow are optional for users, tested here).
   # polars and duckdb read our frames through the Arrow PyCapsule interface in the tests.
-  PY_TOOLS=(pytest nanobind scikit-build-core numpy pandas pyarrow polars duckdb)
-  .venv/bin/python -c "import pytest, nanobind, scikit_build_core, numpy, pandas, pyarrow, polars, duckdb" 2>/dev/null ||
+  # moto (server mode) and boto3: an S3 server for the tests, and botocore's signer as the
+  # oracle of ours.
+  PY_TOOLS=(pytest nanobind scikit-build-core numpy pandas pyarrow polars duckdb "moto[server]" boto3)
+  .venv/bin/python -c "import pytest, nanobind, scikit_build_core, numpy, pandas, pyarrow, polars, duckdb, moto.server, boto3" 2>/dev/null ||
     .venv/bin/pip install -q "${PY_TOOLS[@]}"
   # The oldest numpy and pandas the package supports, to test it with them too.
   # (pyarrow 14: the first with the Arrow PyCapsule interface.)
@@ -49,9 +66,10 @@ if [ "${1:-}" = "--with-python" ]; then
   # The reference implementation, pinned to libraries of its time (numpy<2, pandas<2.1).
   # numcodecs 0.13.1 bundles libzstd 1.5.6, whose level-1 output matches the corpus's
   # (1.5.4); tests/ref_env.py restores the zstd level of the reference's time (1).
-  REF_PINS=("lakota==0.7.1" "numpy<2" "pandas<2.1" "numcodecs==0.13.1")
+  # boto3 of the reference's time for its S3 pod (the differential tests on S3).
+  REF_PINS=("lakota==0.7.1" "numpy<2" "pandas<2.1" "numcodecs==0.13.1" "boto3==1.24.*")
   if [ ! -x .venv-ref/bin/python ] ||
-     ! .venv-ref/bin/python -c "import lakota, numcodecs, sys; sys.exit(numcodecs.__version__ != '0.13.1')" 2>/dev/null; then
+     ! .venv-ref/bin/python -c "import lakota, numcodecs, boto3, sys; sys.exit(numcodecs.__version__ != '0.13.1')" 2>/dev/null; then
     [ -x .venv-ref/bin/python ] || "$PY" -m venv .venv-ref
     .venv-ref/bin/pip install -q "${REF_PINS[@]}"
   fi

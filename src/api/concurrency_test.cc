@@ -28,7 +28,7 @@ Frame block(int writer, int k) {
 class ConcurrencyTest : public PodTest {
  protected:
   // A fresh handle on the same storage, as another process would open it.
-  Repo open() { return GetParam() == "memory" ? Repo(pod) : Repo(make_file_pod(dir.string())); }
+  Repo open() { return Repo(reopen()); }
 
   template <class F>
   void in_parallel(F f) {
@@ -100,7 +100,7 @@ TEST_P(ConcurrencyTest, CollectionsCreatedAtOnceAllExist) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Pods, ConcurrencyTest, ::testing::Values("memory", "file"));
+INSTANTIATE_TEST_SUITE_P(Pods, ConcurrencyTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);
 
 }  // namespace
 }  // namespace lakota

@@ -181,6 +181,18 @@ TEST_P(CorruptionTest, AMalformedRevisionNamesItsFile) {
 TEST_P(CorruptionTest, AFileWhereAFolderShouldBeIsAnError) {
   const std::string registry = hashed_path(std::string(40, '0'));
   const std::string folder = collection->path();
+  if (GetParam() == "s3" || GetParam() == "cache") {
+    // In AWS S3 an object and a key prefix of the same name live side by side; MinIO
+    // stores objects as files, and an object put where a prefix is hides that prefix. Either
+    // way a read gives the data or one of our errors, never a crash.
+    pod->write(folder, "not a folder");
+    try {
+      EXPECT_TRUE(reopened().read().equals(frame(2000, 0.37)));
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()), "");
+    }
+    return;
+  }
   pod->rm(folder, true);
   pod->write(folder, "not a folder");
   auto msg = error_of<StorageError>([&] { reopened().read(); });
@@ -238,7 +250,7 @@ TEST(RepositoryUri, AFileIsNotARepository) {
   error_of<InvalidInput>([&] { Repo::open(""); });
 }
 
-INSTANTIATE_TEST_SUITE_P(Pods, CorruptionTest, ::testing::Values("memory", "file"));
+INSTANTIATE_TEST_SUITE_P(Pods, CorruptionTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);
 
 }  // namespace
 }  // namespace lakota

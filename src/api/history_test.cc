@@ -125,7 +125,7 @@ TEST_P(HistoryTest, DiffShowsRangesAndRows) {
   EXPECT_TRUE(diff(c, "b", c.history().state()->child_digest()).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Pods, HistoryTest, ::testing::Values("memory", "file"));
+INSTANTIATE_TEST_SUITE_P(Pods, HistoryTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);
 
 }  // namespace
 }  // namespace lakota

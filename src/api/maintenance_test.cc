@@ -328,7 +328,7 @@ TEST_P(MaintenanceTest, VerifyReportsEachProblemByFile) {
   EXPECT_NE(all.find(rev.path() + " does not match its sha1"), std::string::npos) << all;
 }
 
-INSTANTIATE_TEST_SUITE_P(Pods, MaintenanceTest, ::testing::Values("memory", "file"));
+INSTANTIATE_TEST_SUITE_P(Pods, MaintenanceTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);
 
 }  // namespace
 }  // namespace lakota

@@ -206,7 +206,7 @@ TEST_P(MergeTest, AFailedAutoMergeNeverFailsTheCommittedWrite) {
   EXPECT_THROW(c2.merge(), CorruptData);
 }
 
-INSTANTIATE_TEST_SUITE_P(Pods, MergeTest, ::testing::Values("memory", "file"));
+INSTANTIATE_TEST_SUITE_P(Pods, MergeTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);
 
 // Random concurrent histories: a common part, then two or three heads, each a sequence of
 // writes and range deletes. The model follows each index point: nothing, deleted, or

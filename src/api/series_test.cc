@@ -398,7 +398,7 @@ TEST_P(SeriesTest, SoftDeletedSegmentsStillRead) {
   EXPECT_EQ(doubles(s.read()["value"]), v);
 }
 
-INSTANTIATE_TEST_SUITE_P(Pods, SeriesTest, ::testing::Values("memory", "file"));
+INSTANTIATE_TEST_SUITE_P(Pods, SeriesTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);
 
 }  // namespace
 }  // namespace lakota

@@ -224,7 +224,7 @@ TEST_P(SyncTest, NothingToPullFromAnEmptyPlace) {
   EXPECT_THROW(pull(ra, rb), NotFound);
 }
 
-INSTANTIATE_TEST_SUITE_P(Pods, SyncTest, ::testing::Values("memory", "file"));
+INSTANTIATE_TEST_SUITE_P(Pods, SyncTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);
 
 }  // namespace
 }  // namespace lakota

@@ -1,13 +1,18 @@
-// What the engine tests share: the pod a parameterized test runs on ("memory", or "file"
-// in a fresh temporary folder named after the running test, removed afterwards), and a
-// frame of the `id int*`, `x float` schema most tests use, and a pod that fails on demand.
-// Tests only.
+// What the engine tests share: the pod a parameterized test runs on ("memory"; "file" in a
+// fresh temporary folder named after the running test; "s3", a fresh prefix of the test
+// bucket on the MinIO server that tests/servers.py starts; "cache", a memory pod in front
+// of such a prefix; each removed afterwards), a frame of the `id int*`, `x float` schema
+// most tests use, and a pod that fails on demand. Tests only.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -16,27 +21,96 @@
 #include "lakota/model/frame.h"
 #include "lakota/model/schema.h"
 #include "lakota/storage/pod.h"
+#include "lakota/storage/s3.h"
 
 namespace lakota {
 
-inline PodPtr make_test_pod(const std::string& kind, const std::string& prefix, std::filesystem::path& dir) {
-  if (kind == "memory") return make_memory_pod();
+// The test S3 server's settings (tests/servers.py), if it runs.
+inline std::optional<S3Options> test_s3_options(const std::string& prefix) {
+  const char* endpoint = std::getenv("LAKOTA_TEST_S3");
+  if (!endpoint || !*endpoint) return std::nullopt;
+  S3Options o;
+  o.endpoint = endpoint;
+  o.bucket = std::getenv("LAKOTA_TEST_S3_BUCKET");
+  o.access_key = std::getenv("LAKOTA_TEST_S3_KEY");
+  o.secret_key = std::getenv("LAKOTA_TEST_S3_SECRET");
+  o.region = "us-east-1";
+  o.path_style = true;
+  o.profile = "the test server's root user";
+  o.prefix = prefix;
+  return o;
+}
+
+// The pod kinds the engine's tests run on: memory and file, and s3 and cache when the
+// test S3 server runs (`make test` starts it).
+inline std::vector<std::string> test_pod_kinds() {
+  std::vector<std::string> kinds{"memory", "file"};
+  if (test_s3_options("")) {
+    kinds.push_back("s3");
+    kinds.push_back("cache");
+  }
+  return kinds;
+}
+
+// Names the instances of a parameterized test after their pod kind (".../s3").
+inline std::string pod_kind_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+
+inline std::string test_unique_name(const std::string& prefix) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "-" + info->name();
+  std::replace(name.begin(), name.end(), '/', '_');
+  static int counter = 0;
+  return prefix + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" + name;
+}
+
+// A fresh pod of `kind`. `remote` gets the S3 pod under an s3 or cache pod; `reopen`, a
+// function that opens another handle on the same storage, as another process would.
+inline PodPtr make_test_pod(const std::string& kind, const std::string& prefix, std::filesystem::path& dir,
+                            PodPtr* remote = nullptr, std::function<PodPtr()>* reopen = nullptr) {
+  if (kind == "memory") {
+    PodPtr pod = make_memory_pod();
+    if (reopen) *reopen = [pod] { return pod; };
+    return pod;
+  }
+  if (kind == "s3" || kind == "cache") {
+    auto options = test_s3_options(test_unique_name(prefix));
+    if (!options) throw std::runtime_error("no test S3 server (LAKOTA_TEST_S3): run the tests with `make test`");
+    PodPtr s3 = make_s3_pod(*options);
+    if (remote) *remote = s3;
+    bool cache = kind == "cache";
+    if (reopen) {
+      *reopen = [o = *options, cache] {
+        PodPtr fresh = make_s3_pod(o);
+        return cache ? make_cache_pod(make_memory_pod(), fresh) : fresh;
+      };
+    }
+    return cache ? make_cache_pod(make_memory_pod(), s3) : s3;
+  }
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string name = std::string(info->test_suite_name()) + "-" + info->name();
   std::replace(name.begin(), name.end(), '/', '_');
   dir = std::filesystem::temp_directory_path() / (prefix + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(dir);
+  if (reopen) *reopen = [d = dir.string()] { return make_file_pod(d); };
   return make_file_pod(dir.string());
 }
 
-// A test run once per pod kind (INSTANTIATE_TEST_SUITE_P with "memory", "file").
+// A test run once per pod kind (INSTANTIATE_TEST_SUITE_P with test_pod_kinds()).
 class PodTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { pod = make_test_pod(GetParam(), "lakota-test-", dir); }
+  void SetUp() override { pod = make_test_pod(GetParam(), "lakota-test-", dir, &remote, &reopen); }
   void TearDown() override {
     if (!dir.empty()) std::filesystem::remove_all(dir);
+    if (remote) {
+      try {
+        remote->rm("", true);
+      } catch (const Error&) {
+      }
+    }
   }
   PodPtr pod;
+  PodPtr remote;  // the S3 pod under an s3 or cache pod
+  std::function<PodPtr()> reopen;  // another handle on the same storage
   std::filesystem::path dir;
 };
 

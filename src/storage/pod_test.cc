@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "api/test_pod.h"
 #include "lakota/error.h"
 
 namespace fs = std::filesystem;
@@ -22,14 +23,6 @@ struct TempDir {
   static inline int counter = 0;
 };
 
-class PodTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    pod = GetParam() == "memory" ? make_memory_pod() : make_file_pod(dir.path.string());
-  }
-  TempDir dir;
-  PodPtr pod;
-};
 
 TEST_P(PodTest, WriteIsWriteOnce) {
   EXPECT_TRUE(pod->write("aa/bb/cc", "first"));
@@ -100,7 +93,7 @@ TEST_P(PodTest, ConcurrentWritersOfOneNameLeaveOneWholeFile) {
 
 TEST_P(PodTest, RejectsPathsLeavingTheRepository) { EXPECT_THROW(pod->read("../etc/passwd"), InvalidInput); }
 
-INSTANTIATE_TEST_SUITE_P(Pods, PodTest, ::testing::Values("memory", "file"));
+INSTANTIATE_TEST_SUITE_P(Pods, PodTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);
 
 TEST(FilePod, LeavesNoTemporaryFiles) {
   TempDir dir;
