@@ -85,3 +85,41 @@ def run_python(script, cwd, python=None, env=None):
 def norm(text):
     """CSV from Python's csv module ends lines in CRLF; ours in LF."""
     return text.replace("\r\n", "\n")
+
+
+# --- S3: the MinIO and moto servers of tests/servers.py ---
+
+_servers = None
+
+
+@pytest.fixture(scope="session")
+def s3_env():
+    """The test S3 servers' settings (LAKOTA_TEST_S3...): those of the servers `make test`
+    started, or of servers started here for this session."""
+    global _servers
+    keys = ("LAKOTA_TEST_S3", "LAKOTA_TEST_S3_KEY", "LAKOTA_TEST_S3_SECRET", "LAKOTA_TEST_S3_BUCKET", "LAKOTA_TEST_MOTO")
+    if all(os.environ.get(k) for k in keys):
+        yield {k: os.environ[k] for k in keys}
+        return
+    sys.path.insert(0, str(ROOT / "tests"))
+    from servers import Servers
+
+    _servers = Servers().start()
+    try:
+        yield dict(_servers.env)
+    finally:
+        _servers.stop()
+
+
+_prefix_counter = [0]
+
+
+@pytest.fixture
+def s3_uri(s3_env):
+    """A fresh repository URI on the MinIO server: s3://host:port/bucket/<unique prefix>.
+    The credentials are in the URI, so that both implementations read it alike."""
+    _prefix_counter[0] += 1
+    host = s3_env["LAKOTA_TEST_S3"].split("://", 1)[1]
+    prefix = f"py-{os.getpid()}-{_prefix_counter[0]}"
+    return (f"s3://{host}/{s3_env['LAKOTA_TEST_S3_BUCKET']}/{prefix}"
+            f"?key={s3_env['LAKOTA_TEST_S3_KEY']}&secret={s3_env['LAKOTA_TEST_S3_SECRET']}")

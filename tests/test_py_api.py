@@ -1,4 +1,5 @@
-"""The Python package's API, method by method, on the memory and file pods."""
+"""The Python package's API, method by method, on the memory, file, S3 and cache pods."""
+import os
 from datetime import datetime, timedelta
 
 import numpy
@@ -13,11 +14,16 @@ pandas = pytest.importorskip("pandas")
 SCHEMA = Schema(timestamp="timestamp*", value="float")
 
 
-@pytest.fixture(params=["memory", "file"])
+@pytest.fixture(params=["memory", "file", "s3", "memory+s3"])
 def repo(request, tmp_path):
     if request.param == "memory":
         return Repo("memory://")
-    return Repo(str(tmp_path / "repo"))
+    if request.param == "file":
+        return Repo(str(tmp_path / "repo"))
+    uri = request.getfixturevalue("s3_uri")
+    if request.param == "s3":
+        return Repo(uri)
+    return Repo(["memory://", uri])
 
 
 def days(*ds):
@@ -68,9 +74,42 @@ def test_repo_from_uris(tmp_path):
     assert Repo().ls() == [] and Repo("memory://").ls() == []
     with pytest.raises(ValueError, match="ftp"):
         Repo("ftp://host/x")
-    for uri in ("s3:///bucket", ["memory://", "s3:///bucket"]):
-        with pytest.raises(NotImplementedError, match="not available"):
-            Repo(uri)
+    # An S3 URI without credentials anywhere says where to put them.
+    env = {"HOME": str(tmp_path), "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": ""}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        for uri in ("s3:///bucket", ["memory://", "s3:///bucket"]):
+            with pytest.raises(ValueError, match="no AWS credentials"):
+                Repo(uri)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k)
+            else:
+                os.environ[k] = v
+
+
+def test_repo_on_s3_and_cache(s3_uri, tmp_path):
+    """A repository in a bucket, and the same one through a local cache."""
+    Repo(s3_uri).create_collection(SCHEMA, "t") / "s"
+    (Repo(s3_uri) / "t" / "s").write({"timestamp": days(1, 2), "value": [1, 2]})
+    cache = tmp_path / "cache"
+    cached = Repo([str(cache), s3_uri])
+    assert cached.pod.protocol == "file+s3"
+    assert values((cached / "t" / "s").frame()) == [1, 2]
+    assert any(cache.rglob("*")), "the read left a local copy"
+    # A write through the cache reaches the bucket, and a stale cache never hides one.
+    (cached / "t" / "s").write({"timestamp": days(3), "value": [3]})
+    assert values((Repo(s3_uri) / "t" / "s").frame()) == [1, 2, 3]
+    (Repo(s3_uri) / "t" / "s").write({"timestamp": days(4), "value": [4]})
+    assert values((cached / "t" / "s").frame()) == [1, 2, 3, 4]
+    # The reference's constructor arguments.
+    host, rest = s3_uri[len("s3://"):].split("/", 1)
+    path, query = rest.split("?")
+    key, secret = [kv.split("=")[1] for kv in query.split("&")]
+    pod = lakota.S3POD(path, netloc=host, key=key, secret=secret)
+    assert Repo(pod=pod).ls() == ["t"]
 
 
 def test_repo_pull_push_gc_verify(repo):

@@ -6,8 +6,10 @@ Pods: where a repository's files live. `POD.from_uri` opens one from a URI:
 | `memory://` (or nothing)    | `MemPOD`, in this process's memory           |
 | `some/path`, `file:///rel`, | `FilePOD`, a local folder                    |
 | `file:////abs`              |                                              |
-| `s3:///bucket/prefix`       | `S3POD` (not available in this version yet)  |
-| a list `[local, remote]`    | `CachePOD` (not available in this version)   |
+| `s3:///bucket/prefix`,      | `S3POD`, a bucket of AWS S3 or of any        |
+| `s3://host:port/bucket/pfx` | S3-compatible store (README, "S3")           |
+| a list `[local, remote]`    | `CachePOD`: reads through `local`, writes    |
+|                             | through to `remote`                          |
 
 The file operations (`ls`, `read`, `write`, `rm`, `mv`, `walk`, `cd`) behave as the
 reference's: a missing file or folder raises `FileNotFoundError`, `write` does not
@@ -17,7 +19,7 @@ overwrite an existing file unless `force=True`.
 import errno
 import os
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from . import _native
 from .errors import NotAvailable, NotFound
@@ -199,15 +201,51 @@ class _Unavailable(POD):
         )
 
 
-class S3POD(_Unavailable):
-    "S3 and S3-compatible stores (not available in this version yet)"
+class S3POD(POD):
+    """
+    A bucket of AWS S3 or of an S3-compatible store (MinIO, Ceph, R2...). Built from an
+    `s3://` URI, or with the reference's arguments: `S3POD("bucket/prefix",
+    netloc="host:port", profile=..., verify=..., key=..., secret=..., token=...)`.
+    """
+
     protocol = "s3"
-    _what = "the S3 pod (s3:// URIs)"
+
+    def __init__(self, path, netloc=None, profile=None, verify=True, client=None,
+                 key=None, secret=None, token=None):
+        if client is not None:
+            raise NotAvailable("S3POD(client=...): a boto3 client cannot drive this engine; "
+                               "give the endpoint, region and credentials instead")
+        path = str(path)
+        if path.startswith("s3://"):
+            uri = path
+        else:
+            options = {"profile": profile, "key": key, "secret": secret, "token": token}
+            query = [f"{k}={quote(v, safe='')}" for k, v in options.items() if v]
+            if not verify:
+                query.append("verify=false")
+            uri = f"s3://{netloc or ''}/{path.lstrip('/')}" + ("?" + "&".join(query) if query else "")
+        native = _native.pod_from_uri(uri)
+        parts = [p for p in urlsplit(uri).path.split("/") if p]
+        super().__init__(native, "", PurePosixPath(*parts[1:]) if len(parts) > 1 else PurePosixPath("."))
+        self.bucket = PurePosixPath(parts[0]) if parts else None
 
 
-class CachePOD(_Unavailable):
-    "A local pod caching a remote one (not available in this version yet)"
-    _what = "the cache pod (a list of URIs)"
+class CachePOD(POD):
+    """
+    `local` (a folder or memory) in front of `remote`: reads are served by the local
+    copy when it has the file, writes go to the remote then to the local copy, and what
+    exists is always asked of the remote.
+    """
+
+    def __init__(self, local, remote):
+        self.local = local
+        self.remote = remote
+        self.protocol = f"{local.protocol}+{remote.protocol}"
+        native = _native.cache_pod(local._native_pod(), remote._native_pod())
+        super().__init__(native, "", local.path)
+
+    def cd(self, *others):
+        return CachePOD(self.local.cd(*others), self.remote.cd(*others))
 
 
 class HttpPOD(_Unavailable):

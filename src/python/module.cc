@@ -21,6 +21,7 @@
 #include "lakota/api/repo.h"
 #include "lakota/api/sync.h"
 #include "lakota/error.h"
+#include "lakota/storage/s3.h"
 #include "lakota/text/csv_frame.h"
 
 namespace nb = nanobind;
@@ -167,7 +168,9 @@ NB_MODULE(_native, m) {
       .def("cd", &Pod::cd, "path"_a)
       .def("walk", &Pod::walk, "path"_a = "", "max_depth"_a = 0, nb::call_guard<nb::gil_scoped_release>())
       .def_prop_ro("uri", &Pod::uri);
-  m.def("pod_from_uri", &pod_from_uri, "uri"_a);
+  // Opening an S3 pod reads ~/.aws files: no GIL needed.
+  m.def("pod_from_uri", &pod_from_uri, "uri"_a, nb::call_guard<nb::gil_scoped_release>());
+  m.def("cache_pod", &make_cache_pod, "local"_a, "remote"_a);
   m.def("memory_pod", &make_memory_pod);
   m.def("file_pod", [](const std::string& root) { return make_file_pod(root); }, "root"_a);
 
