@@ -1,6 +1,7 @@
 // S3 settings: the repository URI, the AWS environment variables and the user's ~/.aws
 // files, read in the AWS CLI's order of precedence.
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -126,6 +127,19 @@ long count_option(const std::string& uri, const std::string& name, const std::st
                      std::to_string(lo) + " to " + std::to_string(hi));
 }
 
+// The URI as messages show it: the secret and the token masked.
+std::string redacted(const std::string& uri) {
+  std::string out = uri;
+  for (const char* name : {"secret=", "token="}) {
+    for (size_t at = out.find(name); at != std::string::npos; at = out.find(name, at + 1)) {
+      if (at == 0 || (out[at - 1] != '?' && out[at - 1] != '&')) continue;
+      size_t begin = at + std::strlen(name), end = out.find('&', begin);
+      out.replace(begin, (end == std::string::npos ? out.size() : end) - begin, "***");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 AwsEnvironment AwsEnvironment::process() {
@@ -140,10 +154,11 @@ AwsEnvironment AwsEnvironment::process() {
   return env;
 }
 
-S3Options s3_options_from_uri(const std::string& uri, const AwsEnvironment& env) {
+S3Options s3_options_from_uri(const std::string& full_uri, const AwsEnvironment& env) {
+  const std::string uri = redacted(full_uri);  // what messages show
   const std::string scheme = "s3://";
-  if (uri.rfind(scheme, 0) != 0) throw InvalidInput("repository URI '" + uri + "' is not an s3:// URI");
-  std::string rest = uri.substr(scheme.size());
+  if (full_uri.rfind(scheme, 0) != 0) throw InvalidInput("repository URI '" + uri + "' is not an s3:// URI");
+  std::string rest = full_uri.substr(scheme.size());
   std::string query;
   if (auto q = rest.find('?'); q != std::string::npos) {
     query = rest.substr(q + 1);
