@@ -99,15 +99,17 @@ struct HttpClient::Pool {
   ~Pool() {
     for (auto* h : idle) curl_easy_cleanup(h);
   }
-  CURL* take() {
+  CURL* take(bool* used) {
     {
       std::lock_guard lock(mu);
       if (!idle.empty()) {
         CURL* h = idle.back();
         idle.pop_back();
+        *used = true;
         return h;
       }
     }
+    *used = false;
     CURL* h = curl_easy_init();
     if (!h) throw Error("cannot create a libcurl handle");
     return h;
@@ -125,7 +127,8 @@ HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)), pool
 HttpClient::~HttpClient() = default;
 
 HttpClient::Result HttpClient::perform(const HttpRequest& request, size_t expected_size) const {
-  CURL* h = pool_->take();
+  bool used = false;
+  CURL* h = pool_->take(&used);
   struct Return {
     Pool* pool;
     CURL* h;
@@ -195,6 +198,9 @@ HttpClient::Result HttpClient::perform(const HttpRequest& request, size_t expect
     return result;
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  long connects = 0;
+  curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
+  result.maybe_resent = used && connects > 0;
   result.response = std::move(response);
   return result;
 }

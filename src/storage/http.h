@@ -63,6 +63,9 @@ class HttpClient {
   struct Result {
     std::optional<HttpResponse> response;
     TransportFailure failure;
+    // curl opened a new connection for a handle that had one: the old connection may have
+    // died after the request went out, and curl sent it again on its own.
+    bool maybe_resent = false;
   };
   Result perform(const HttpRequest& request, size_t expected_size = 0) const;
 

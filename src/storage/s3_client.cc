@@ -139,7 +139,7 @@ S3Reply S3Client::send(const S3Call& call) const {
       reply = S3Reply{};
       reply.http = std::move(r);
       reply.attempts = attempt;
-      reply.retried_after_send = sent_before;
+      reply.retried_after_send = sent_before || result.maybe_resent;
       if (reply.http.status >= 300 && !reply.http.body.empty()) {
         pugi::xml_document doc;
         if (doc.load_buffer(reply.http.body.data(), reply.http.body.size())) {
