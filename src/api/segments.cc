@@ -1,5 +1,6 @@
 #include "segments.h"
 
+#include "common/parallel.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
 
@@ -83,10 +84,13 @@ bool Segments::bury(const std::string& digest, const std::string& hextime) const
 bool Segments::remove(const SegmentFile& file) const { return pod_->rm(file.path); }
 
 std::vector<SegmentFile> Segments::list() const {
-  std::vector<SegmentFile> out;
-  for (const auto& top : pod_->ls()) {
-    if (top.size() != 2 || !is_lower_hex(top)) continue;
-    for (const auto& path : pod_->walk(top, 2)) {
+  std::vector<std::string> tops;
+  for (const auto& top : pod_->ls())
+    if (top.size() == 2 && is_lower_hex(top)) tops.push_back(top);
+  // One listing per top folder, side by side (on S3, up to 256 listings in flight).
+  std::vector<std::vector<SegmentFile>> found(tops.size());
+  parallel_for(tops.size(), std::max<size_t>(pod_->parallelism(), 1), [&](size_t t) {
+    for (const auto& path : pod_->walk(tops[t], 2)) {
       // "aa/bb/<36 hex>[.<suffix>]"
       if (path.size() < 42 || path[2] != '/' || path[5] != '/') continue;
       std::string name = path.substr(6);
@@ -97,9 +101,12 @@ std::vector<SegmentFile> Segments::list() const {
       }
       std::string digest = path.substr(0, 2) + path.substr(3, 2) + hex;
       if (!is_hex_digest(digest)) continue;
-      out.push_back(SegmentFile{digest, suffix, path});
+      found[t].push_back(SegmentFile{digest, suffix, path});
     }
-  }
+  });
+  std::vector<SegmentFile> out;
+  for (auto& f : found)
+    for (auto& file : f) out.push_back(std::move(file));
   return out;
 }
 

@@ -1,9 +1,12 @@
 #include "lakota/api/series.h"
 
+#include "common/parallel.h"
+
 #include <algorithm>
 #include <cmath>
 #include <future>
 
+#include "common/parallel.h"
 #include "lakota/api/collection.h"
 #include "lakota/error.h"
 #include "state.h"
@@ -251,8 +254,20 @@ Frame read_series(const CollectionState& st, const Commit& ci, const std::string
   std::vector<Frame> parts;
   size_t skip = q.offset;
   std::optional<size_t> left = q.limit;
-  if (!(left && *left == 0)) {
-    for (const auto& view : ci.select(label, q.start, q.stop, q.closed)) {
+  auto views = ci.select(label, q.start, q.stop, q.closed);
+  size_t workers = st.pod->parallelism();
+  if (!left && skip == 0 && views.size() > 1 && workers > 1) {
+    // Every piece is read: fetch and decode them side by side (on S3, the requests of a
+    // read are in flight together).
+    std::vector<std::optional<Frame>> loaded(views.size());
+    parallel_for(views.size(), workers, [&](size_t i) {
+      Span s = st.span(ci, views[i]);
+      if (s.hi > s.lo) loaded[i] = load_frame(st, ci, s, cols, s.lo, s.hi);
+    });
+    for (auto& f : loaded)
+      if (f) parts.push_back(std::move(*f));
+  } else if (!(left && *left == 0)) {
+    for (const auto& view : views) {
       Span s = st.span(ci, view);
       size_t n = s.hi - s.lo;
       if (skip >= n) {

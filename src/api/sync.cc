@@ -27,10 +27,12 @@ class Syncer {
     std::set<std::string> present;
     for (auto& name : dst_.pod()->ls(to_path)) present.insert(std::move(name));
     std::vector<std::pair<Revision, std::string>> missing;  // with their payloads
+    for (const auto& rev : revs)
+      if (!present.count(rev.path())) missing.emplace_back(rev, std::string());
+    size_t workers = std::max({kWorkers, from.pod->parallelism(), dst_.pod()->parallelism()});
+    parallel_for(missing.size(), workers, [&](size_t i) { missing[i].second = from.changelog.read(missing[i].first); });
     std::map<std::string, SegmentRef> needed;
-    for (const auto& rev : revs) {
-      if (present.count(rev.path())) continue;
-      std::string payload = from.changelog.read(rev);
+    for (const auto& [rev, payload] : missing) {
       Commit c = Commit::decode(from.schema, payload, from.changelog.pod()->uri() + "/" + rev.path());
       for (size_t r = 0; r < c.size(); ++r) {
         for (size_t k = 0; k < schema.size(); ++k) {
@@ -38,20 +40,19 @@ class Syncer {
           if (!c.embedded_data(d)) needed.emplace(d, SegmentRef{d, &schema[k], size_t(c.length(r))});
         }
       }
-      missing.emplace_back(rev, std::move(payload));
     }
     std::vector<SegmentRef> refs;
     for (auto& [d, ref] : needed) refs.push_back(ref);
     std::string owner = "collection '" + from.label + "'";
     std::atomic<size_t> done{0};
-    parallel_for(refs.size(), kWorkers, [&](size_t i) {
+    parallel_for(refs.size(), workers, [&](size_t i) {
       copy_segment(from, refs[i], owner);
       tick("copying segments of " + from.label, ++done, refs.size());
     });
     // A gc at the destination may have buried what was copied (nothing referenced it yet):
     // every segment is there again just before the revisions (copied anew if gc deleted
     // it), and restored just after, as a writer's commit does.
-    parallel_for(refs.size(), kWorkers, [&](size_t i) {
+    parallel_for(refs.size(), workers, [&](size_t i) {
       if (!dst_segments_.restore(refs[i].digest)) copy_segment(from, refs[i], owner);
     });
     // Parents before children: an interrupted copy leaves a history whose every revision
@@ -63,7 +64,7 @@ class Syncer {
         report_.bytes += payload.size();
       }
     }
-    parallel_for(refs.size(), kWorkers, [&](size_t i) { dst_segments_.restore(refs[i].digest); });
+    parallel_for(refs.size(), workers, [&](size_t i) { dst_segments_.restore(refs[i].digest); });
   }
 
   void copy_tags(const CollectionState& from, const std::string& to_path, const std::string& label) {
