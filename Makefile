@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAKOTA_PYTHON=ON -DPython_EXECUTABLE=$(abspath .venv/bin/python)
 
-.PHONY: all setup build run test test-cpp test-cli test-python test-python-old test-reference test-wheel test-fuzz fuzz bench fmt lint install sanitize clean
+.PHONY: all setup build run test test-suites test-python-old-suites test-cpp test-cli test-python test-python-old test-reference test-wheel test-fuzz fuzz bench fmt lint install sanitize clean
 
 all: build
 
@@ -28,19 +28,29 @@ build: $(BUILD)/build.ninja
 run: build
 	@scripts/quickstart.sh $(BUILD)/lakota
 
+# Every test, with the S3 servers the tests need (MinIO, built once, and moto) started on
+# 127.0.0.1 by tests/servers.py for the whole run and stopped by their pids afterwards.
 test: build
+	@scripts/setup.sh --with-minio
+	.venv/bin/python tests/servers.py run -- $(MAKE) --no-print-directory test-suites
+
+# The suites themselves (make test runs them beside the servers).
+test-suites:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	LAKOTA_BIN=$(abspath $(BUILD)/lakota) PYTHONPATH=$(abspath python) .venv/bin/python -m pytest -q tests
 	scripts/reference-tests.sh -q
-	$(MAKE) --no-print-directory test-python-old
+	$(MAKE) --no-print-directory test-python-old-suites
 	scripts/fuzz.sh check
 
 test-python: build
-	LAKOTA_BIN=$(abspath $(BUILD)/lakota) PYTHONPATH=$(abspath python) .venv/bin/python -m pytest -q tests -k "py_"
+	.venv/bin/python tests/servers.py run -- env LAKOTA_BIN=$(abspath $(BUILD)/lakota) PYTHONPATH=$(abspath python) .venv/bin/python -m pytest -q tests -k "py_"
 
 # The package with the oldest numpy and pandas it supports (1.24, 1.5: .venv-old; polars
 # and duckdb, which need newer ones, are tested in .venv only).
 test-python-old:
+	.venv/bin/python tests/servers.py run -- $(MAKE) --no-print-directory test-python-old-suites
+
+test-python-old-suites:
 	PYTHONPATH=$(abspath python) LAKOTA_TEST_PYTHON=$(abspath .venv-old/bin/python) \
 	  .venv-old/bin/python -m pytest -q -p no:cacheprovider -k "not polars and not duckdb" \
 	  tests/test_py_api.py tests/test_py_engine.py tests/test_py_differential.py
@@ -48,7 +58,7 @@ test-python-old:
 
 # The reference's own test suite against our package (../shared/reference-tests).
 test-reference: build
-	scripts/reference-tests.sh -q
+	.venv/bin/python tests/servers.py run -- scripts/reference-tests.sh -q
 
 # The wheel: built, made self-contained (auditwheel), installed into a fresh virtual
 # environment, and run there.
@@ -56,7 +66,8 @@ test-wheel:
 	scripts/test-wheel.sh
 
 test-cpp: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@scripts/setup.sh --with-minio
+	.venv/bin/python tests/servers.py run -- sh -c 'cd $(BUILD) && ctest --output-on-failure -j $(JOBS)'
 
 test-cli: build
 	LAKOTA_BIN=$(abspath $(BUILD)/lakota) PYTHONPATH=$(abspath python) .venv/bin/python -m pytest -q tests

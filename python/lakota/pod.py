@@ -43,6 +43,9 @@ class POD:
     "Base class of pods"
 
     protocol = None
+    # In a bucket, folders are only key prefixes: listing one that holds nothing gives an
+    # empty list, as the reference's S3 pod does, instead of FileNotFoundError.
+    _folders_are_prefixes = False
 
     def __init__(self, native, prefix="", path="."):
         self._root = native  # the pod at the root of the location
@@ -113,7 +116,7 @@ class POD:
         if not self._root.isdir(full):
             if self._root.size(full) is not None:
                 raise NotADirectoryError(errno.ENOTDIR, "Not a directory", full)
-            if missing_ok or (not full and not self._prefix):
+            if missing_ok or self._folders_are_prefixes or (not full and not self._prefix):
                 return []
             raise FileNotFoundError(errno.ENOENT, "No such file or directory", full)
         return self._root.ls(full)
@@ -209,6 +212,7 @@ class S3POD(POD):
     """
 
     protocol = "s3"
+    _folders_are_prefixes = True
 
     def __init__(self, path, netloc=None, profile=None, verify=True, client=None,
                  key=None, secret=None, token=None):
@@ -241,6 +245,7 @@ class CachePOD(POD):
         self.local = local
         self.remote = remote
         self.protocol = f"{local.protocol}+{remote.protocol}"
+        self._folders_are_prefixes = remote._folders_are_prefixes
         native = _native.cache_pod(local._native_pod(), remote._native_pod())
         super().__init__(native, "", local.path)
 

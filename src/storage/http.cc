@@ -3,6 +3,8 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <cctype>
 #include <mutex>
 
@@ -58,6 +60,31 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// The body of a request, handed to curl as it asks. A rewind after bytes went out means
+// curl is sending the request again (it does so on its own when a kept-alive connection
+// dies under a request): the first one may have reached the server.
+struct Sender {
+  std::string_view body;
+  size_t pos = 0;
+  bool resent = false;
+};
+
+size_t on_send(char* out, size_t size, size_t n, void* user) {
+  auto* s = static_cast<Sender*>(user);
+  size_t k = std::min(size * n, s->body.size() - s->pos);
+  std::memcpy(out, s->body.data() + s->pos, k);
+  s->pos += k;
+  return k;
+}
+
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* s = static_cast<Sender*>(user);
+  if (origin != SEEK_SET || offset < 0 || size_t(offset) > s->body.size()) return CURL_SEEKFUNC_CANTSEEK;
+  if (s->pos > 0) s->resent = true;
+  s->pos = size_t(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
 TransportFailure::Kind kind_of(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -99,17 +126,15 @@ struct HttpClient::Pool {
   ~Pool() {
     for (auto* h : idle) curl_easy_cleanup(h);
   }
-  CURL* take(bool* used) {
+  CURL* take() {
     {
       std::lock_guard lock(mu);
       if (!idle.empty()) {
         CURL* h = idle.back();
         idle.pop_back();
-        *used = true;
         return h;
       }
     }
-    *used = false;
     CURL* h = curl_easy_init();
     if (!h) throw Error("cannot create a libcurl handle");
     return h;
@@ -127,8 +152,7 @@ HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)), pool
 HttpClient::~HttpClient() = default;
 
 HttpClient::Result HttpClient::perform(const HttpRequest& request, size_t expected_size) const {
-  bool used = false;
-  CURL* h = pool_->take(&used);
+  CURL* h = pool_->take();
   struct Return {
     Pool* pool;
     CURL* h;
@@ -178,13 +202,21 @@ HttpClient::Result HttpClient::perform(const HttpRequest& request, size_t expect
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET") {
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "PUT") {
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, curl_off_t(request.body.size()));
   } else {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method != "DELETE" || !request.body.empty()) {
+      curl_easy_setopt(h, CURLOPT_POST, 1L);
       curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
     }
   }
+  Sender sender{request.body};
+  curl_easy_setopt(h, CURLOPT_READFUNCTION, on_send);
+  curl_easy_setopt(h, CURLOPT_READDATA, &sender);
+  curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
+  curl_easy_setopt(h, CURLOPT_SEEKDATA, &sender);
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
 
@@ -198,9 +230,7 @@ HttpClient::Result HttpClient::perform(const HttpRequest& request, size_t expect
     return result;
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
-  long connects = 0;
-  curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
-  result.maybe_resent = used && connects > 0;
+  result.maybe_resent = sender.resent;
   result.response = std::move(response);
   return result;
 }

@@ -63,8 +63,8 @@ class HttpClient {
   struct Result {
     std::optional<HttpResponse> response;
     TransportFailure failure;
-    // curl opened a new connection for a handle that had one: the old connection may have
-    // died after the request went out, and curl sent it again on its own.
+    // curl sent the request's body a second time on its own (a kept-alive connection died
+    // under it): the first one may have reached the server.
     bool maybe_resent = false;
   };
   Result perform(const HttpRequest& request, size_t expected_size = 0) const;
