@@ -102,7 +102,7 @@ class Servers:
     def _start_moto(self):
         port = free_port()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            [str(ROOT / ".venv" / "bin" / "python"), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self.procs.append(proc)
         endpoint = f"http://127.0.0.1:{port}"
@@ -141,11 +141,34 @@ def s3_client(endpoint, key=KEY, secret=SECRET):
 
 
 def make_bucket(endpoint, bucket, key=KEY, secret=SECRET):
-    client = s3_client(endpoint, key, secret)
+    """Creates `bucket` (PUT /bucket, signed with SigV4 by hand: no boto3 needed, so that
+    any of the project's interpreters can call it). An existing one is fine."""
+    import datetime
+    import hashlib
+    import hmac
+    import urllib.error
+
+    host = endpoint.split("://", 1)[1]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    date, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
+    empty = hashlib.sha256(b"").hexdigest()
+    canonical = f"PUT\n/{bucket}\n\nhost:{host}\nx-amz-content-sha256:{empty}\nx-amz-date:{date}\n\n" \
+                f"host;x-amz-content-sha256;x-amz-date\n{empty}"
+    scope = f"{day}/us-east-1/s3/aws4_request"
+    to_sign = f"AWS4-HMAC-SHA256\n{date}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    k = ("AWS4" + secret).encode()
+    for part in (day, "us-east-1", "s3", "aws4_request"):
+        k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+    signature = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
+    request = urllib.request.Request(f"{endpoint}/{bucket}", method="PUT", data=b"", headers={
+        "x-amz-date": date, "x-amz-content-sha256": empty,
+        "Authorization": f"AWS4-HMAC-SHA256 Credential={key}/{scope},"
+                         f"SignedHeaders=host;x-amz-content-sha256;x-amz-date,Signature={signature}"})
     try:
-        client.create_bucket(Bucket=bucket)
-    except client.exceptions.BucketAlreadyOwnedByYou:
-        pass
+        urllib.request.urlopen(request, timeout=30).close()
+    except urllib.error.HTTPError as e:
+        if e.code != 409:  # BucketAlreadyOwnedByYou
+            raise
 
 
 def main(argv):

@@ -193,7 +193,7 @@ def test_bad_inputs_change_nothing(lakota):
     bad(lakota, ["read", "temperature/Brussels", "--closed", "middle"], None, EXIT_INVALID, "middle")
     bad(lakota, ["read", "temperature/Brussels", "--limit", "abc"], None, EXIT_INVALID, "--limit", "abc")
     bad(lakota, ["frobnicate"], None, EXIT_INVALID, "frobnicate")
-    bad(lakota, ["-r", "a", "-r", "b", "ls"], None, EXIT_INVALID, "--repo")
+    bad(lakota, ["-r", "a", "-r", "ftp://b", "ls"], None, EXIT_INVALID, "ftp")
 
 
 def test_corrupt_files_are_reported(lakota):

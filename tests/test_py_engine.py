@@ -205,10 +205,15 @@ def test_seed_quickstart_prints_what_the_reference_prints(tmp_path, ref):
     ]
 
 
-def test_readme_python_examples(tmp_path):
+def test_readme_python_examples(tmp_path, s3_env):
     readme = (ROOT / "README.md").read_text()
     blocks = [b.split("```", 1)[0] for b in readme.split("```python\n")[1:]]
     assert blocks, "the README has Python examples"
+    # The S3 examples' default endpoint is the test MinIO server, with its bucket.
+    from servers import make_bucket
+    make_bucket(s3_env["LAKOTA_TEST_S3"], "my-bucket")
+    env = {"AWS_ENDPOINT_URL": s3_env["LAKOTA_TEST_S3"], "AWS_ACCESS_KEY_ID": s3_env["LAKOTA_TEST_S3_KEY"],
+           "AWS_SECRET_ACCESS_KEY": s3_env["LAKOTA_TEST_S3_SECRET"]}
     for block in blocks:
-        res = run_python(block, tmp_path)
+        res = run_python(block, tmp_path, env=env)
         assert res.code == 0, f"README example failed:\n{block}\n{res.err}"
