@@ -10,3 +10,7 @@ if [ -x .venv-ref/bin/python ]; then
 fi
 echo "# The Python package (bench/bench_python.py):"
 .venv/bin/python bench/bench_python.py "${ROWS:-10000000}"
+echo "# S3 on loopback MinIO (bench/bench_s3.py):"
+scripts/setup.sh --with-minio
+LAKOTA_REF_PYTHON=.venv-ref/bin/python .venv/bin/python tests/servers.py run -- \
+  .venv/bin/python bench/bench_s3.py "${ROWS:-10000000}" "${APPENDS:-1000}"

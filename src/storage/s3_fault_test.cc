@@ -158,8 +158,10 @@ class ScriptedServer {
 
 class S3FaultTest : public ::testing::Test {
  protected:
-  PodPtr pod(int attempts = 4) {
+  PodPtr pod(int attempts = 4, uint64_t multipart_threshold = uint64_t(64) << 20) {
     S3Options o;
+    o.multipart_threshold = multipart_threshold;
+    o.connections = 1;
     o.endpoint = "http://127.0.0.1:" + std::to_string(server.port());
     o.bucket = "bkt";
     o.prefix = "repo";
@@ -264,6 +266,19 @@ TEST_F(S3FaultTest, ConditionalPutAfterALostReplyIsOurs) {
   // Another writer's file under the same name: the put is refused, nothing replaced.
   server.script({error_reply(412, "PreconditionFailed")});
   EXPECT_FALSE(pod()->write("f", "payload"));
+}
+
+TEST_F(S3FaultTest, AFailedMultipartUploadIsAborted) {
+  server.script({reply(200, "<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>"),
+                 error_reply(500, "InternalError"), error_reply(500, "InternalError"), reply(204)});
+  std::string data(6 << 20, 'x');
+  auto msg = error_of<StorageError>([&] { pod(2, 1 << 20)->write("big", data, true); });
+  EXPECT_NE(msg.find("s3://bkt/repo/big"), std::string::npos) << msg;
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 4u);
+  EXPECT_EQ(reqs[0], "POST /bkt/repo/big?uploads=");
+  EXPECT_EQ(reqs[1], "PUT /bkt/repo/big?partNumber=1&uploadId=U1");
+  EXPECT_EQ(reqs[3], "DELETE /bkt/repo/big?uploadId=U1");  // aborted: no part left behind
 }
 
 TEST_F(S3FaultTest, UnreachableEndpointIsAClearError) {
