@@ -2,7 +2,8 @@
 
 1. one write of ROWS rows (timestamp, float64 random walk) and a full read;
 2. a read of a series made of 100 segments, with the requests in parallel (16
-   connections) and one at a time (connections=1);
+   connections) and one at a time (connections=1), straight to the server and through a
+   loopback proxy that delays each request by 10 ms (a store across a network);
 3. a push of a repository of 1,000 revisions from disk to S3, and a pull back to disk;
 4. the same write and read by the reference's S3 pod (boto3), when LAKOTA_REF_PYTHON is
    given.
@@ -25,6 +26,44 @@ sys.path.insert(0, str(ROOT / "tests"))
 from servers import make_bucket  # noqa: E402
 
 SCHEMA = Schema(timestamp="timestamp*", value="float")
+
+
+def start_delay_proxy(target_port, delay):
+    """A TCP proxy on a free loopback port that holds every chunk a client sends for
+    `delay` seconds before passing it on: each request then takes `delay` more, as over a
+    network. Returns its port; it runs until the process ends."""
+    import asyncio
+    import threading
+
+    async def pipe(reader, writer, wait):
+        try:
+            while data := await reader.read(1 << 16):
+                if wait:
+                    await asyncio.sleep(wait)
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    async def handle(client_r, client_w):
+        server_r, server_w = await asyncio.open_connection("127.0.0.1", target_port)
+        await asyncio.gather(pipe(client_r, server_w, delay), pipe(server_r, client_w, 0))
+
+    ready = threading.Event()
+    port = []
+
+    def run():
+        loop = asyncio.new_event_loop()
+        server = loop.run_until_complete(asyncio.start_server(handle, "127.0.0.1", 0))
+        port.append(server.sockets[0].getsockname()[1])
+        ready.set()
+        loop.run_forever()
+
+    threading.Thread(target=run, daemon=True).start()
+    ready.wait()
+    return port[0]
 
 
 def best(fn, n=3):
@@ -76,6 +115,12 @@ def main():
     parallel = best(lambda: (Repo(f"{uri}?{creds}") / "c" / "s").frame())
     serial = best(lambda: (Repo(f"{uri}?{creds}&connections=1") / "c" / "s").frame())
     print(f"read of 100 segments ({100 * per:,} rows): parallel {parallel:.3f} s, "
+          f"one request at a time {serial:.3f} s ({serial / parallel:.1f}x)")
+    proxy = start_delay_proxy(int(host.split(":")[1]), 0.010)
+    slow = f"s3://127.0.0.1:{proxy}/bench/pieces-{run}?{creds}"
+    parallel = best(lambda: (Repo(slow) / "c" / "s").frame())
+    serial = best(lambda: (Repo(slow + "&connections=1") / "c" / "s").frame())
+    print(f"  the same with 10 ms per request: parallel {parallel:.3f} s, "
           f"one request at a time {serial:.3f} s ({serial / parallel:.1f}x)")
 
     # 3. Push 1,000 revisions from disk to S3, pull them back.

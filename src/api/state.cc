@@ -104,21 +104,32 @@ Column CollectionState::load_column(const Commit& commit, size_t row, size_t col
   return decode_column((*schema)[column], blob->bytes(), array_name(commit, digest), check);
 }
 
+std::optional<uint64_t> CollectionState::sparse_size(const Commit& commit, size_t row, size_t column) const {
+  const std::string& digest = commit.digest(row, column);
+  if (commit.embedded_data(digest)) return std::nullopt;
+  // Values that take less than the threshold raw cannot make a file above it (blosc adds
+  // a header and a block table, and stores a block raw rather than let it grow): no need
+  // to ask the store (on S3 a request) for the size of a small file.
+  uint64_t raw = uint64_t(commit.length(row)) * (*schema)[column].dtype.size;
+  if (raw < kSparseReadBytes / 2) return std::nullopt;
+  auto size = pod->size(Segments::path_of(digest));
+  if (size && *size >= kSparseReadBytes) return size;
+  return std::nullopt;
+}
+
 BloscArray CollectionState::open_blosc(const Commit& commit, size_t row, size_t column) const {
   const auto& def = (*schema)[column];
   const std::string& digest = commit.digest(row, column);
   std::string what = array_name(commit, digest);
-  if (!commit.embedded_data(digest)) {
-    std::string file = Segments::path_of(digest);
-    auto size = pod->size(file);
-    if (size && *size >= kSparseReadBytes) return BloscArray(pod, file, *size, def, what);
-  }
+  if (auto size = sparse_size(commit, row, column)) return BloscArray(pod, Segments::path_of(digest), *size, def, what);
   return BloscArray(load_array(commit, digest), def, what);
 }
 
 Column CollectionState::load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const {
   const auto& def = (*schema)[column];
-  if (!partial_decode(def) || commit.length(row) == 0) return load_column(commit, row, column).slice(lo, hi);
+  // A whole array is read whole (one request), and its digest checked.
+  if (!partial_decode(def) || commit.length(row) == 0 || (lo == 0 && hi == size_t(commit.length(row))))
+    return load_column(commit, row, column).slice(lo, hi);
   BloscArray array = open_blosc(commit, row, column);
   size_t n = array.size();
   if (n != size_t(commit.length(row))) {
@@ -175,11 +186,13 @@ Span CollectionState::span(const Commit& commit, const RowView& view) const {
   Span s{view.row, 0, 0, {}};
   const auto& idx = schema->index();
   const ColumnDef& first = (*schema)[idx[0]];
-  // One index column, stored as lone blosc: search its blocks instead of decoding it.
-  if (idx.size() == 1 && partial_decode(first)) {
+  // One index column, stored as lone blosc in a file large enough to fetch in pieces:
+  // search its blocks instead of decoding it. (A small one is read and decoded whole
+  // below, once: the read of the rows uses it again.)
+  if (idx.size() == 1 && partial_decode(first) && commit.length(view.row) > 0) {
     const std::string& digest = commit.digest(view.row, idx[0]);
-    if (commit.length(view.row) > 0) {
-      BloscArray array = open_blosc(commit, view.row, idx[0]);
+    if (auto size = sparse_size(commit, view.row, idx[0])) {
+      BloscArray array(pod, Segments::path_of(digest), *size, first, array_name(commit, digest));
       BlockSearch search(array);
       size_t n = search.size();
       if (n != size_t(commit.length(view.row))) {

@@ -67,6 +67,8 @@ struct CollectionState {
   Column load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const;
   // A lone-blosc array for reads by range (a large segment is fetched piecewise).
   BloscArray open_blosc(const Commit& commit, size_t row, size_t column) const;
+  // The size of the segment file of a cell when it is large enough to be read in pieces.
+  std::optional<uint64_t> sparse_size(const Commit& commit, size_t row, size_t column) const;
   Span span(const Commit& commit, const RowView& view) const;
 
   // Encodes a conformed, checked frame, writes its segments, returns the commit rows.
