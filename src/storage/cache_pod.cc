@@ -59,13 +59,30 @@ class CachePod final : public Pod {
   }
   bool do_rm(const std::string& p, bool recursive) override {
     bool removed = remote_->rm(p, recursive);
-    local_->rm(p, recursive);
+    forget(p, recursive);
     return removed;
   }
   bool do_mv(const std::string& a, const std::string& b) override {
     bool moved = remote_->mv(a, b);
-    if (!local_->mv(a, b)) local_->rm(b);  // never a stale copy under the new name
+    try {
+      // The local copy follows the remote, and is never a stale copy under the new name.
+      if (!moved || !local_->mv(a, b)) {
+        local_->rm(a);
+        local_->rm(b);
+      }
+    } catch (const Error&) {
+      forget(a, false);
+      forget(b, false);
+    }
     return moved;
+  }
+
+  // Drops a local copy; the remote's change is done whatever happens here.
+  void forget(const std::string& p, bool recursive) {
+    try {
+      local_->rm(p, recursive);
+    } catch (const Error&) {
+    }
   }
 
   void keep(const std::string& p, std::string_view data) const {

@@ -23,15 +23,22 @@ void init_curl_once() {
 struct Receiver {
   HttpResponse* response;
   size_t expected;
+  bool head;  // a HEAD reply's Content-Length is the object's, with no body to hold
 };
 
+// Callbacks run inside libcurl's C code: no exception may leave them (a failed allocation
+// aborts the transfer instead, and the request fails).
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* r = static_cast<Receiver*>(user);
-  r->response->body.append(data, size * n);
+  try {
+    r->response->body.append(data, size * n);
+  } catch (...) {
+    return 0;
+  }
   return size * n;
 }
 
-size_t on_header(char* data, size_t size, size_t n, void* user) {
+size_t on_header(char* data, size_t size, size_t n, void* user) try {
   auto* r = static_cast<Receiver*>(user);
   std::string_view line(data, size * n);
   if (line.rfind("HTTP/", 0) == 0) {
@@ -45,7 +52,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
-  if (name == "content-length" && r->expected == 0) {
+  if (name == "content-length" && r->expected == 0 && !r->head) {
     size_t len = 0;
     for (char c : value) {
       if (c < '0' || c > '9' || len > (size_t(1) << 40)) {
@@ -54,10 +61,12 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
       }
       len = len * 10 + size_t(c - '0');
     }
-    if (len) r->response->body.reserve(len);
+    if (len && len <= (size_t(1) << 32)) r->response->body.reserve(len);
   }
   r->response->headers.emplace_back(std::move(name), std::string(value));
   return size * n;
+} catch (...) {
+  return 0;
 }
 
 // The body of a request, handed to curl as it asks. A rewind after bytes went out means
@@ -166,7 +175,7 @@ HttpClient::Result HttpClient::perform(const HttpRequest& request, size_t expect
 
   HttpResponse response;
   if (expected_size) response.body.reserve(expected_size);
-  Receiver receiver{&response, expected_size};
+  Receiver receiver{&response, expected_size, request.method == "HEAD"};
   curl_slist* headers = nullptr;
   for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
   // No "Expect: 100-continue" round trip, and no default form content type on bodies.

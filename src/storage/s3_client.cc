@@ -47,6 +47,12 @@ long backoff(long base_ms, int attempt) {
   return long(ceiling * jitter(rng));
 }
 
+// An access key as the AWS CLI shows it: its last four characters.
+std::string masked(const std::string& key) {
+  if (key.size() <= 4) return "****";
+  return std::string(key.size() - 4, '*') + key.substr(key.size() - 4);
+}
+
 long long unix_now() {
   using namespace std::chrono;
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
@@ -209,7 +215,7 @@ S3Reply S3Client::send(const S3Call& call) const {
     std::string hint = code == "RequestTimeTooSkewed" ? "check this machine's clock"
                        : code == "ExpiredToken"        ? "the session token has expired: renew it"
                                                        : "check the credentials (" + options_.profile +
-                                                             ", access key " + options_.access_key +
+                                                             ", access key " + masked(options_.access_key) +
                                                              ") and their rights on the bucket";
     throw AccessDenied(call.method + " " + where(call.key) + " refused (" + reason + "): " + hint);
   }

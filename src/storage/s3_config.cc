@@ -110,7 +110,7 @@ long seconds_option(const std::string& uri, const std::string& name, const std::
   try {
     size_t used = 0;
     double v = std::stod(value, &used);
-    if (used == value.size() && v > 0 && v < 86400) return long(v * 1000);
+    if (used == value.size() && v > 0 && v < 86400) return std::max(1L, long(v * 1000));
   } catch (const std::exception&) {
   }
   throw InvalidInput("repository URI '" + uri + "': " + name + "=" + value + " is not a number of seconds above 0");
@@ -127,15 +127,21 @@ long count_option(const std::string& uri, const std::string& name, const std::st
                      std::to_string(lo) + " to " + std::to_string(hi));
 }
 
-// The URI as messages show it: the secret and the token masked.
+// The URI as messages show it: the values of the secret and the token masked (their
+// names read as the query is read, %-escapes included).
 std::string redacted(const std::string& uri) {
-  std::string out = uri;
-  for (const char* name : {"secret=", "token="}) {
-    for (size_t at = out.find(name); at != std::string::npos; at = out.find(name, at + 1)) {
-      if (at == 0 || (out[at - 1] != '?' && out[at - 1] != '&')) continue;
-      size_t begin = at + std::strlen(name), end = out.find('&', begin);
-      out.replace(begin, (end == std::string::npos ? out.size() : end) - begin, "***");
-    }
+  auto q = uri.find('?');
+  if (q == std::string::npos) return uri;
+  std::string out = uri.substr(0, q + 1);
+  std::stringstream qs(uri.substr(q + 1));
+  bool first = true;
+  for (std::string item; std::getline(qs, item, '&');) {
+    if (!first) out += '&';
+    first = false;
+    auto eq = item.find('=');
+    std::string name = form_decode(item.substr(0, eq));
+    if (eq != std::string::npos && (name == "secret" || name == "token")) out += item.substr(0, eq) + "=***";
+    else out += item;
   }
   return out;
 }

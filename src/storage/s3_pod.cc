@@ -176,31 +176,42 @@ class S3Pod final : public Pod {
       std::lock_guard lock(cache.mu);
       if (auto it = cache.known.find(id); it != cache.known.end()) return it->second;
     }
-    bool supported = probe_conditional_writes();
+    auto supported = probe_conditional_writes();
+    if (!supported) return false;  // credentials that cannot write: ask again with others
     std::lock_guard lock(cache.mu);
-    cache.known[id] = supported;
-    return supported;
+    cache.known[id] = *supported;
+    return *supported;
   }
 
   // Puts a probe object twice with If-None-Match: *: a store that honours the header
   // refuses the second put. The probe sits at the top of the repository, where neither
   // our gc nor the reference's looks (a file, not a segment folder), and is removed.
-  bool probe_conditional_writes() const {
+  // nullopt: the credentials may not write (nothing is learnt about the store).
+  std::optional<bool> probe_conditional_writes() const {
     std::string probe = key(".lakota-probe-" + random_hex(16));
     S3Call put{"PUT", probe, {}, {{"if-none-match", "*"}}, "probe", 0};
+    S3Call del{"DELETE", probe, {}, {}, {}, 0};
+    auto remove = [&] {
+      try {
+        client_->send(del);
+      } catch (const Error&) {
+      }
+    };
     S3Reply first;
     try {
       first = client_->send(put);
     } catch (const AccessDenied&) {
-      return false;  // read-only credentials: nothing will be written anyway
+      return std::nullopt;
+    }
+    // A first put refused although the name is new: its own earlier attempt got through
+    // (the reply was lost) and the store honoured the header on the retry.
+    if (first.http.status == 412 && first.retried_after_send) {
+      remove();
+      return true;
     }
     if (first.http.status != 200) return false;  // 501, 400: the header is not understood
     S3Reply second = client_->send(put);
-    S3Call del{"DELETE", probe, {}, {}, {}, 0};
-    try {
-      client_->send(del);
-    } catch (const Error&) {
-    }
+    remove();
     return second.http.status == 412;
   }
 
@@ -213,8 +224,11 @@ class S3Pod final : public Pod {
   bool do_write(const std::string& path, std::string_view data, bool overwrite) override {
     std::string k = key(path);
     bool conditional = !overwrite && conditional_writes();
-    if (!overwrite && !conditional && do_size(path)) return false;
-    if (data.size() >= client_->options().multipart_threshold) return write_multipart(k, data, conditional);
+    bool multipart = data.size() >= client_->options().multipart_threshold;
+    // A store may honour If-None-Match on a put but not on completing an upload: a large
+    // write checks first too (one request more for a file of 64 MB or more).
+    if (!overwrite && (!conditional || multipart) && do_size(path)) return false;
+    if (multipart) return write_multipart(k, data, conditional);
     S3Call call{"PUT", k, {}, {}, data, 0};
     if (conditional) call.headers.emplace_back("if-none-match", "*");
     S3Reply reply = client_->send(call);
@@ -244,7 +258,8 @@ class S3Pod final : public Pod {
       uint64_t part = std::max<uint64_t>(o.part_size, uint64_t(5) << 20);
       size_t parts = size_t((data.size() + part - 1) / part);
       std::vector<std::string> etags(parts);
-      parallel_for(parts, o.connections, [&](size_t i) {
+      // A few parts at a time: the caller may be one of many writers in flight already.
+      parallel_for(parts, std::min<size_t>(o.connections, 4), [&](size_t i) {
         std::string_view body = data.substr(size_t(i * part), size_t(part));
         S3Call put{"PUT", k, {{"partNumber", std::to_string(i + 1)}, {"uploadId", upload}}, {}, body, 0};
         S3Reply r = client_->send(put);
@@ -264,6 +279,9 @@ class S3Pod final : public Pod {
         abort();
         return done.retried_after_send && same_content(k, data);
       }
+      // An earlier attempt completed the upload but its reply was lost: the store has
+      // forgotten the upload, and the object holds our bytes.
+      if (done.http.status == 404 && done.retried_after_send && same_content(k, data)) return true;
       // CompleteMultipartUpload may fail after its 200 status, in the body.
       if (done.http.status != 200 || !xml_text(done.http.body, "Code").empty()) {
         S3Reply failed = done;

@@ -83,6 +83,12 @@ TEST_P(S3PodTest, CacheServesImmutableFilesLocallyAndAsksTheRemoteWhatExists) {
   EXPECT_TRUE(cache->write("cc/x", "1"));
   EXPECT_EQ(pod->read("cc/x"), "1");
   EXPECT_EQ(local->read("cc/x"), "1");
+  // A move the remote could not make leaves no stale local copy under either name.
+  local->write("stale/a", "old");
+  pod->write("stale/b", "new");
+  EXPECT_FALSE(cache->mv("stale/a", "stale/b"));
+  EXPECT_FALSE(local->exists("stale/a"));
+  EXPECT_EQ(cache->read("stale/b"), "new");
   // A tag can be moved by another client: never served from the cache.
   pod->write(".lakota-tags/c/74", "rev1");
   EXPECT_EQ(cache->read(".lakota-tags/c/74"), "rev1");
