@@ -47,7 +47,7 @@ python3 -m venv "$tmp/venv"
 site=$("$tmp/venv/bin/python" -c "import lakota, os; print(os.path.dirname(os.path.dirname(lakota.__file__)))")
 
 # What the installed extension and command load, outside the wheel.
-allowed='^(linux-vdso|libc|libm|libpthread|libdl|librt|ld-linux-x86-64)\.so'
+allowed='^(linux-vdso|libc|libm|libpthread|libdl|librt|libresolv|ld-linux-x86-64)\.so'
 bad=0
 for f in "$site"/lakota/_native*.so "$site"/lakota.scripts/lakota "$site"/lakota.libs/*.so*; do
   [ -e "$f" ] || continue
