@@ -24,6 +24,7 @@ from lakota import Repo, Schema
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from servers import make_bucket  # noqa: E402
+from bench_python import best  # noqa: E402  (bench/ is the script's folder)
 
 SCHEMA = Schema(timestamp="timestamp*", value="float")
 
@@ -64,15 +65,6 @@ def start_delay_proxy(target_port, delay):
     threading.Thread(target=run, daemon=True).start()
     ready.wait()
     return port[0]
-
-
-def best(fn, n=3):
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return min(out)
 
 
 def timed(fn):

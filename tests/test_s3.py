@@ -164,7 +164,6 @@ def test_region_mismatch_names_the_region(s3_env, tmp_path):
     sys.path.insert(0, str(ROOT / "tests"))
     import servers
     import socket
-    import time
     data = tmp_path / "minio"
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -189,8 +188,8 @@ def test_region_mismatch_names_the_region(s3_env, tmp_path):
 # --- the reference's S3 pod (boto3) and ours, on the same bucket ---
 
 def ref_cli(s3_cli, *args, input=None):
-    return s3_cli(*args, input=input, binary=REF_PYTHON, extra=None) if False else run(
-        [REF_PYTHON, "-m", "lakota"], *args, input=input, cwd=s3_cli.env["HOME"], env=s3_cli.env)
+    """Runs the reference's CLI with the same credentials, in the same folder."""
+    return run([REF_PYTHON, "-m", "lakota"], *args, input=input, cwd=s3_cli.env["HOME"], env=s3_cli.env)
 
 
 def test_reference_reads_what_we_write_on_s3_and_back(s3_cli, s3_uri, tmp_path):

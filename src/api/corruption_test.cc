@@ -28,21 +28,6 @@ Frame frame(size_t n, double scale) {
   return Frame({"timestamp", "value"}, {Column::from_vector(kTs, t), Column::from_vector(kF8, v)});
 }
 
-// The error a call raises, as text; fails the test when it raises nothing or another kind.
-template <class E, class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "unexpected error: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "no error";
-  return "";
-}
-
 class CorruptionTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {

@@ -142,6 +142,21 @@ inline void copy_missing(const PodPtr& from, const PodPtr& to) {
     if (!to->exists(f)) to->write(f, from->read(f));
 }
 
+// The error a call raises, as text; fails the test when it raises nothing or another kind.
+template <class E, class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "unexpected error: " << e.what();
+    return "";
+  }
+  ADD_FAILURE() << "no error";
+  return "";
+}
+
 inline Schema id_x_schema() { return Schema::parse({{"id", "int*"}, {"x", "float"}}); }
 
 inline Frame id_x_frame(const std::vector<int64_t>& ids, const std::vector<double>& xs) {

@@ -144,7 +144,6 @@ S3Reply S3Client::send(const S3Call& call) const {
       HttpResponse& r = *result.response;
       reply = S3Reply{};
       reply.http = std::move(r);
-      reply.attempts = attempt;
       reply.retried_after_send = sent_before || result.maybe_resent;
       if (reply.http.status >= 300 && !reply.http.body.empty()) {
         pugi::xml_document doc;

@@ -29,8 +29,6 @@ struct S3Reply {
   std::string code;     // <Code> of an error body ("NoSuchKey", ...), or empty
   std::string message;  // <Message>
   std::string region;   // <Region> or x-amz-bucket-region, when the store says
-  // How many attempts it took (1 when the first answered).
-  int attempts = 1;
   // Whether an earlier attempt of this call may have reached the store.
   bool retried_after_send = false;
 };

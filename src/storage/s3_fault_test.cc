@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/test_pod.h"
 #include "lakota/error.h"
 #include "lakota/storage/s3.h"
 
@@ -175,16 +176,6 @@ class S3FaultTest : public ::testing::Test {
     o.idle_timeout_ms = 1000;
     o.connect_timeout_ms = 1000;
     return make_s3_pod(o);
-  }
-  template <class E, class F>
-  std::string error_of(F&& f) {
-    try {
-      f();
-    } catch (const E& e) {
-      return e.what();
-    }
-    ADD_FAILURE() << "no error";
-    return "";
   }
   ScriptedServer server;
 };
