@@ -27,7 +27,8 @@ work=$(mktemp -d)
 "$PY" -m wheel unpack "$repaired" -d "$work" >/dev/null
 root=$(ls -d "$work"/lakota-*)
 for lib in libz.so.1 libstdc++.so.6 libgcc_s.so.1; do
-  src=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')
+  # awk reads to the end: an early exit would kill ldconfig with SIGPIPE (pipefail).
+  src=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ && !found {print $NF; found = 1}')
   [ -n "$src" ] || { echo "test-wheel: $lib not found on this system"; exit 1; }
   cp -L "$src" "$root/lakota.libs/$lib"
 done
@@ -70,6 +71,6 @@ if [ "$got" != "$expected" ]; then
   echo "test-wheel: the quickstart printed:"; echo "$got"; exit 1
 fi
 echo "test-wheel: the quickstart prints what the reference prints"
-"$tmp/venv/bin/lakota" -r my-data-folder ls | grep -qx temperature
-"$tmp/venv/bin/lakota" -r my-data-folder read temperature/Brussels | grep -q "2020-01-04"
+"$tmp/venv/bin/lakota" -r my-data-folder ls | grep -x temperature >/dev/null
+"$tmp/venv/bin/lakota" -r my-data-folder read temperature/Brussels | grep "2020-01-04" >/dev/null
 echo "test-wheel: the lakota command reads the quickstart's repository"
