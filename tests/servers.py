@@ -69,10 +69,11 @@ class Servers:
         self.data = None
         self.env = {}
 
-    def start(self):
+    def start(self, moto=True):
         try:
             self._start_minio()
-            self._start_moto()
+            if moto:
+                self._start_moto()
         except BaseException:
             self.stop()
             raise

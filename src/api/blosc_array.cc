@@ -53,8 +53,13 @@ Column BloscArray::decode(size_t start, size_t count) {
   if (start > n || count > n - start) {
     throw CorruptData(what_ + ": holds " + std::to_string(n) + " values, the read needs " + std::to_string(start + count));
   }
+  // Within one kept block: a slice of it.
+  size_t per = block_items();
+  if (count && start / per == (start + count - 1) / per) {
+    auto it = blocks_.find(start / per);
+    if (it != blocks_.end()) return it->second.slice(start % per, start % per + count);
+  }
   if (sparse_ && count) {
-    size_t per = block_items();
     size_t first = start / per, last = (start + count - 1) / per;
     // Adjacent blocks are fetched in one read.
     size_t run_begin = 0, run_end = 0;
@@ -75,6 +80,15 @@ Column BloscArray::decode(size_t start, size_t count) {
   auto buf = std::make_shared<Buffer>(count * def_.dtype.size);
   blosc_decode_items(bytes_, info_, start, count, buf->bytes.get(), what_);
   return Column(def_.dtype, std::move(buf), count);
+}
+
+const Column& BloscArray::block(size_t k) {
+  auto it = blocks_.find(k);
+  if (it != blocks_.end()) return it->second;
+  size_t per = block_items(), start = k * per;
+  if (start >= size()) throw CorruptData(what_ + ": has no block " + std::to_string(k));
+  Column c = decode(start, std::min(per, size() - start));
+  return blocks_.emplace(k, std::move(c)).first->second;
 }
 
 }  // namespace lakota

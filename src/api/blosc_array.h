@@ -5,6 +5,7 @@
 // whole. Internal to the api layer; single-threaded.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ class BloscArray {
   size_t block_items() const { return std::max<size_t>(1, info_.blocksize / def_.dtype.size); }
   // Elements [start, start + count). Throws CorruptData naming the file.
   Column decode(size_t start, size_t count);
+  // Block `k`, decoded once and kept: a search visits blocks that the read of its range
+  // then takes again.
+  const Column& block(size_t k);
 
  private:
   void fetch(size_t begin, size_t end);
@@ -40,6 +44,7 @@ class BloscArray {
   std::string_view bytes_;
   std::vector<bool> fetched_;  // per block, when sparse
   std::vector<size_t> starts_, sorted_starts_;
+  std::map<size_t, Column> blocks_;
   BloscInfo info_{};
 };
 

@@ -1,7 +1,9 @@
 #include "lakota/api/collection.h"
 
 #include <algorithm>
+#include <set>
 
+#include "compact.h"
 #include "lakota/error.h"
 #include "state.h"
 
@@ -119,7 +121,13 @@ bool Batch::commit() {
   if (rows.empty()) return false;
   base();
   auto snap = std::move(base_);  // the next batch reads the state afresh, even after an error
-  return state_->commit_rows(*snap, rows);
+  std::set<std::string> written_labels;
+  for (const auto& [row, emb] : rows) written_labels.insert(row.label);
+  std::vector<std::string> labels(written_labels.begin(), written_labels.end());
+  Snapshot written{std::nullopt, Commit(state_->schema)};
+  if (!state_->commit_rows(*snap, rows, false, &written)) return false;
+  compact_after_write(*state_, written, labels);
+  return true;
 }
 
 }  // namespace lakota

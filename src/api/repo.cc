@@ -39,6 +39,7 @@ bool env_flag(const char* name) {
 
 bool RepoOptions::default_verify_digests() { return env_flag("LAKOTA_VERIFY"); }
 bool RepoOptions::default_auto_merge() { return env_flag("LAKOTA_AUTO_MERGE"); }
+bool CompactionOptions::default_enabled() { return env_flag("LAKOTA_COMPACT"); }
 
 const std::string& registry_path() { return kRegistryPath; }
 

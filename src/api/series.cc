@@ -1,7 +1,5 @@
 #include "lakota/api/series.h"
 
-#include "common/parallel.h"
-
 #include <algorithm>
 #include <cmath>
 #include <future>
@@ -9,6 +7,7 @@
 #include "common/parallel.h"
 #include "lakota/api/collection.h"
 #include "lakota/error.h"
+#include "compact.h"
 #include "state.h"
 
 namespace lakota {
@@ -46,7 +45,10 @@ Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, con
   auto load = [&](size_t k) {
     size_t c = cols[k];
     auto it = std::find(idx.begin(), idx.end(), c);
-    if (it != idx.end() && s.index[it - idx.begin()]) out[k] = s.index[it - idx.begin()]->slice(lo, hi);
+    bool whole = lo == 0 && hi == size_t(ci.length(s.row));  // read whole, its digest checked
+    size_t at = size_t(it - idx.begin());
+    if (at < s.index.size() && s.index[at]) out[k] = s.index[at]->slice(lo, hi);
+    else if (it == idx.begin() && s.index_blocks && !whole) out[k] = s.index_blocks->decode(lo, hi - lo);
     else out[k] = st.load_column_range(ci, s.row, c, lo, hi);
   };
   // Large columns decode (and have their digests checked) side by side.
@@ -127,7 +129,10 @@ Rows write_rows(const CollectionState& st, const Commit& base, const std::string
 
 bool Series::write(const Frame& input, const WriteOptions& options) {
   Snapshot base = options.root ? Snapshot{std::nullopt, Commit(state_->schema)} : state_->snapshot();
-  return state_->commit_rows(base, write_rows(*state_, base.commit, label_, input, options));
+  Snapshot written{std::nullopt, Commit(state_->schema)};
+  if (!state_->commit_rows(base, write_rows(*state_, base.commit, label_, input, options), false, &written)) return false;
+  compact_after_write(*state_, written, {label_});
+  return true;
 }
 
 bool Series::delete_range(const Tuple& start, const Tuple& stop, Closed closed) {

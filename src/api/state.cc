@@ -1,6 +1,7 @@
 #include "state.h"
 
 #include <algorithm>
+#include <cmath>
 #include <future>
 #include <map>
 #include <numeric>
@@ -15,6 +16,9 @@ namespace {
 constexpr size_t kEmbedMaxSize = 1024;
 // Segment files at least this large are read piecewise by range reads.
 constexpr size_t kSparseReadBytes = size_t(1) << 20;
+// From this raw size on, a range read bisects an index column by decoding only the blocks
+// the search visits, instead of the whole array.
+constexpr size_t kBlockSearchBytes = size_t(256) << 10;
 
 }  // namespace
 
@@ -143,68 +147,107 @@ Column CollectionState::load_column_range(const Commit& commit, size_t row, size
 
 namespace {
 
-// Bisect in a sorted blosc-encoded array, decoding only the blocks the search visits.
+// A value as a number, for interpolation (none for strings and NaN).
+std::optional<double> as_number(const Value& v) {
+  double d;
+  if (auto* i = std::get_if<int64_t>(&v)) d = double(*i);
+  else if (auto* u = std::get_if<uint64_t>(&v)) d = double(*u);
+  else if (auto* f = std::get_if<double>(&v)) d = *f;
+  else return std::nullopt;
+  if (!std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+// Bisect in a sorted blosc-encoded array, decoding only the blocks the search visits. Which
+// block to look at next is interpolated from the values seen so far (timestamps are
+// usually evenly spread: one or two blocks), with a plain bisection every other step so
+// that the worst case stays logarithmic.
 class BlockSearch {
  public:
-  explicit BlockSearch(BloscArray& array) : array_(array), n_(array.size()), per_block_(array.block_items()) {}
+  // `first`, `last`: what the array's first and last values probably are (a commit row's
+  // bounds), to aim the first look; they are not trusted.
+  BlockSearch(BloscArray& array, Value first, Value last)
+      : array_(array), n_(array.size()), per_block_(array.block_items()) {
+    if (auto a = as_number(first), b = as_number(last); a && b && n_) {
+      known_lo_ = {0, *a};
+      known_hi_ = {n_ - 1, *b};
+    }
+  }
   size_t size() const { return n_; }
 
   // Python's bisect_left (or bisect_right when `right`) over the whole array.
   size_t bisect(const Value& v, bool right) {
-    // First block whose last value is >= v (> v when right): the answer lies in it.
+    // The first block whose last value is >= v (> v when right) holds the answer; it lies
+    // in blocks [lo, hi] (hi == nblocks: past the end).
+    auto after = [&](int c) { return right ? c <= 0 : c < 0; };  // the value at c is before the answer
     size_t nblocks = (n_ + per_block_ - 1) / per_block_;
     size_t lo = 0, hi = nblocks;
+    auto target = as_number(v);
+    auto lo_at = known_lo_, hi_at = known_hi_;
+    bool interpolate = true;
     while (lo < hi) {
-      size_t mid = (lo + hi) / 2;
-      const Column& b = block(mid);
-      int c = b.compare(b.size() - 1, v);
-      if (right ? c <= 0 : c < 0) lo = mid + 1;
-      else hi = mid;
+      size_t probe = (lo + hi) / 2;
+      if (interpolate && target && lo_at && hi_at && hi_at->second > lo_at->second) {
+        double t = (*target - lo_at->second) / (hi_at->second - lo_at->second);
+        double pos = double(lo_at->first) + std::clamp(t, 0.0, 1.0) * double(hi_at->first - lo_at->first);
+        probe = std::clamp(size_t(pos) / per_block_, lo, hi - 1);
+      }
+      interpolate = !interpolate;
+      const Column& b = block(probe);
+      size_t start = probe * per_block_;
+      if (after(b.compare(b.size() - 1, v))) {
+        lo = probe + 1;
+        if (auto x = as_number(b.value(b.size() - 1))) lo_at = {{start + b.size() - 1, *x}};
+      } else if (probe == lo || after(b.compare(0, v))) {
+        // The answer is in this block: the one before ends at or before its first value.
+        size_t pos = right ? b.bisect_right(v, 0, b.size()) : b.bisect_left(v, 0, b.size());
+        return start + pos;
+      } else {
+        hi = probe;
+        if (auto x = as_number(b.value(0))) hi_at = {{start, *x}};
+      }
     }
-    if (lo == nblocks) return n_;
-    const Column& b = block(lo);
-    size_t pos = right ? b.bisect_right(v, 0, b.size()) : b.bisect_left(v, 0, b.size());
-    return lo * per_block_ + pos;
+    return lo == nblocks ? n_ : lo * per_block_;
   }
 
  private:
-  const Column& block(size_t k) {
-    auto it = cache_.find(k);
-    if (it != cache_.end()) return it->second;
-    size_t start = k * per_block_, count = std::min(per_block_, n_ - start);
-    return cache_.emplace(k, array_.decode(start, count)).first->second;
-  }
+  const Column& block(size_t k) { return array_.block(k); }
 
   BloscArray& array_;
   size_t n_, per_block_;
-  std::map<size_t, Column> cache_;
+  std::optional<std::pair<size_t, double>> known_lo_, known_hi_;
 };
 
 }  // namespace
 
 Span CollectionState::span(const Commit& commit, const RowView& view) const {
-  Span s{view.row, 0, 0, {}};
+  Span s{view.row, 0, 0, {}, {}};
   const auto& idx = schema->index();
   const ColumnDef& first = (*schema)[idx[0]];
-  // One index column, stored as lone blosc in a file large enough to fetch in pieces:
-  // search its blocks instead of decoding it. (A small one is read and decoded whole
-  // below, once: the read of the rows uses it again.)
-  if (idx.size() == 1 && partial_decode(first) && commit.length(view.row) > 0) {
-    const std::string& digest = commit.digest(view.row, idx[0]);
-    if (auto size = sparse_size(commit, view.row, idx[0])) {
-      BloscArray array(pod, Segments::path_of(digest), *size, first, array_name(commit, digest));
-      BlockSearch search(array);
-      size_t n = search.size();
-      if (n != size_t(commit.length(view.row))) {
-        throw CorruptData(array_name(commit, digest) + ": holds " + std::to_string(n) + " values, its commit says " +
-                          std::to_string(commit.length(view.row)));
-      }
-      s.index.emplace_back();
-      s.lo = view.start.empty() ? 0 : search.bisect(view.start[0], !view.closed.left);
-      s.hi = view.stop.empty() ? n : search.bisect(view.stop[0], view.closed.right);
-      if (s.hi < s.lo) s.hi = s.lo;
-      return s;
+  size_t length = size_t(commit.length(view.row));
+  // Every row: nothing to search (each array's length is checked when it is decoded).
+  if (view.start.empty() && view.stop.empty()) {
+    s.hi = length;
+    return s;
+  }
+  // One large index column, stored as lone blosc: search its blocks instead of decoding it
+  // (the file itself is fetched in pieces when it is large). A small one is decoded whole
+  // below, once: the read of the rows uses it again.
+  if (idx.size() == 1 && partial_decode(first) && length * first.dtype.size >= kBlockSearchBytes) {
+    auto array = std::make_shared<BloscArray>(open_blosc(commit, view.row, idx[0]));
+    Tuple first = commit.start(view.row), last = commit.stop(view.row);
+    BlockSearch search(*array, first.empty() ? Value{} : first[0], last.empty() ? Value{} : last[0]);
+    size_t n = search.size();
+    if (n != length) {
+      throw CorruptData(array_name(commit, commit.digest(view.row, idx[0])) + ": holds " + std::to_string(n) +
+                        " values, its commit says " + std::to_string(length));
     }
+    s.index.emplace_back();
+    s.index_blocks = std::move(array);
+    s.lo = view.start.empty() ? 0 : search.bisect(view.start[0], !view.closed.left);
+    s.hi = view.stop.empty() ? n : search.bisect(view.stop[0], view.closed.right);
+    if (s.hi < s.lo) s.hi = s.lo;
+    return s;
   }
   std::vector<const Column*> cols;
   for (auto i : idx) s.index.emplace_back(load_column(commit, view.row, i));
@@ -290,11 +333,12 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare_delete(cons
 }
 
 bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit(const Commit&)>& change,
-                                bool earliest, const std::function<void()>& written) {
+                                bool earliest, const std::function<void()>& written, Snapshot* committed) {
   Commit next = change(base.commit);
   std::string payload = next.encode();
   auto revs = changelog.commit(payload, base.revision ? &*base.revision : nullptr, earliest);
   if (revs.empty()) return false;
+  if (committed) *committed = Snapshot{revs.back(), next};
   if (written) {
     try {
       written();
@@ -334,7 +378,7 @@ bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit
   return true;
 }
 
-bool CollectionState::commit_rows(const Snapshot& base, const Rows& rows, bool earliest) {
+bool CollectionState::commit_rows(const Snapshot& base, const Rows& rows, bool earliest, Snapshot* committed) {
   if (rows.empty()) return false;
   // A concurrent gc that listed the segments of this write before its revision existed
   // soft-deletes them. Just before the revision is written every one must be there (a
@@ -359,9 +403,11 @@ bool CollectionState::commit_rows(const Snapshot& base, const Rows& rows, bool e
         for (const auto& [row, emb] : rows) out = out.update(row, emb);
         return out;
       },
-      earliest, [&] {
+      earliest,
+      [&] {
         for (const auto& d : stored) segments.restore(d);
-      });
+      },
+      committed);
 }
 
 std::vector<Revision> CollectionState::settle() {

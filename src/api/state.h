@@ -22,6 +22,7 @@ struct Span {
   size_t row;
   size_t lo, hi;                              // positions in the stored arrays
   std::vector<std::optional<Column>> index;   // index columns decoded whole, when they were
+  std::shared_ptr<BloscArray> index_blocks;   // the one index column, when it was searched by blocks
 };
 
 using Rows = std::vector<std::pair<CommitRow, Embedded>>;
@@ -82,9 +83,10 @@ struct CollectionState {
   // false on a no-op.
   // `earliest`: see Changelog::commit (a defrag's revision). `written` runs right after the
   // revision is written, before any merge; its errors are swallowed (the write is done).
+  // `committed`, when given, receives the revision written and its commit.
   bool commit_on(const Snapshot& base, const std::function<Commit(const Commit&)>& change, bool earliest = false,
-                 const std::function<void()>& written = {});
-  bool commit_rows(const Snapshot& base, const Rows& rows, bool earliest = false);
+                 const std::function<void()>& written = {}, Snapshot* committed = nullptr);
+  bool commit_rows(const Snapshot& base, const Rows& rows, bool earliest = false, Snapshot* committed = nullptr);
   // Merges heads (and brings the state to the only head) until the history is settled.
   // Returns the revisions written.
   std::vector<Revision> settle();

@@ -248,10 +248,19 @@ std::string blosc_encode(const void* data, size_t nbytes, size_t typesize, const
     throw InvalidInput("blosc cannot encode " + std::to_string(nbytes) + " bytes in one buffer (limit " +
                        std::to_string(kBloscMaxBytes) + ")");
   }
+  if (blosc_compname_to_compcode(params.compressor) < 0) {
+    throw InvalidInput(std::string("unknown blosc compressor '") + params.compressor +
+                       "' (blosc has blosclz, lz4, lz4hc, zlib and zstd)");
+  }
+  if (params.clevel < 0 || params.clevel > 9)
+    throw InvalidInput("blosc level " + std::to_string(params.clevel) + " is not between 0 and 9");
+  if (params.blocksize > size_t(BLOSC_MAX_BLOCKSIZE))
+    throw InvalidInput("blosc block size " + std::to_string(params.blocksize) + " is over blosc's limit (" +
+                       std::to_string(BLOSC_MAX_BLOCKSIZE) + ")");
   std::string out(nbytes + BLOSC_MAX_OVERHEAD, '\0');
   int n = blosc_compress_ctx(params.clevel, params.bitshuffle ? BLOSC_BITSHUFFLE : BLOSC_SHUFFLE,
                              typesize > BLOSC_MAX_TYPESIZE ? 1 : typesize, nbytes, data, out.data(), out.size(),
-                             params.compressor, 0, blosc_threads(nbytes, params.threads));
+                             params.compressor, params.blocksize, blosc_threads(nbytes, params.threads));
   if (n <= 0) throw Error("blosc: compression failed (" + std::to_string(n) + ")");
   out.resize(n);
   return out;

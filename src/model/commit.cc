@@ -126,8 +126,10 @@ Commit Commit::decode(std::shared_ptr<const Schema> schema, std::string_view pay
 std::string Commit::encode() const {
   // Encoded fields live here while the document views them.
   std::deque<std::string> store;
+  EncodeOptions as_reference;  // a commit's fields are the reference's, byte for byte
+  as_reference.reference_below = SIZE_MAX;
   auto enc = [&](const ColumnDef& def, const Column& c) -> std::string_view {
-    store.push_back(encode_column(def, c, {}, false).bytes);
+    store.push_back(encode_column(def, c, as_reference, false).bytes);
     return store.back();
   };
   CommitDocumentView doc;

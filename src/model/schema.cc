@@ -10,6 +10,10 @@
 namespace lakota {
 namespace {
 
+// From this size on, an array's digest is hashed on a thread of its own while the array is
+// compressed (sha1 runs at about 2 GB/s: 40 ms for 80 MB).
+constexpr size_t kHashBesideBytes = size_t(1) << 20;
+
 std::vector<std::string> tokenize(const std::string& def) {
   std::vector<std::string> out;
   std::string cur;
@@ -180,6 +184,13 @@ std::vector<std::string> Schema::index_names() const {
   return out;
 }
 
+BloscCodec EncodeOptions::codec_for(const ColumnDef& def, size_t nbytes) const {
+  if (nbytes < reference_below) return BloscCodec{"zstd", 5, 0};
+  auto it = columns.find(def.name);
+  if (it != columns.end()) return it->second;
+  return def.idx ? index : blosc;
+}
+
 EncodedColumn encode_column(const ColumnDef& def, const Column& column, const EncodeOptions& options, bool with_digest) {
   if (!(column.dtype() == def.dtype)) {
     throw InvalidInput("column '" + def.name + "': got " + column.dtype().name() + " values for a " + def.dtype.name() +
@@ -203,14 +214,28 @@ EncodedColumn encode_column(const ColumnDef& def, const Column& column, const En
     bytes = msgpack2_encode_objects(column.object_storage(), column.offset(), column.offset() + column.size());
     step = 1;
   } else {
-    if (with_digest) out.digest = sha1_hex(column.data(), column.nbytes());
-    if (def.codecs[0] == "blosc") {
-      BloscParams p;
-      p.clevel = options.blosc_clevel;
-      bytes = blosc_encode(column.data(), column.nbytes(), def.dtype.size, p);
-    } else {
-      bytes = byte_encode(def.codecs[0], std::string_view(reinterpret_cast<const char*>(column.data()), column.nbytes()));
+    // The digest of a large array is hashed beside its compression (both read the values).
+    std::future<std::string> digest;
+    bool beside = with_digest && column.nbytes() >= kHashBesideBytes;
+    if (beside) digest = std::async(std::launch::async, [&] { return sha1_hex(column.data(), column.nbytes()); });
+    else if (with_digest) out.digest = sha1_hex(column.data(), column.nbytes());
+    try {
+      if (def.codecs[0] == "blosc") {
+        BloscCodec codec = options.codec_for(def, column.nbytes());
+        BloscParams p;
+        p.compressor = codec.compressor.c_str();
+        p.clevel = codec.clevel;
+        p.blocksize = codec.blocksize;
+        if (beside) p.threads = 1;  // the hash has the other core
+        bytes = blosc_encode(column.data(), column.nbytes(), def.dtype.size, p);
+      } else {
+        bytes = byte_encode(def.codecs[0], std::string_view(reinterpret_cast<const char*>(column.data()), column.nbytes()));
+      }
+    } catch (...) {
+      if (beside) digest.wait();  // it reads the column: never leave it running
+      throw;
     }
+    if (beside) out.digest = digest.get();
     step = 1;
   }
   for (; step < def.codecs.size(); ++step) {

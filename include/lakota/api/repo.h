@@ -15,8 +15,24 @@
 
 namespace lakota {
 
+// Automatic compaction: after a write, adjacent small rows of each series it wrote are
+// merged into one row (one segment per column), size-tiered: `fanout` adjacent rows of one
+// size tier (lengths in [fanout^t, fanout^(t+1))) become one row of the next tier, and a
+// merge never makes a row of more than `max_rows`. So a series appended to in small writes
+// keeps about (fanout - 1) rows per tier: its commits stay small and its reads fast. The
+// merged row holds the same values; older revisions keep the rows they had (their segments
+// stay until trim and gc), and the compaction is a revision of its own that yields to any
+// concurrent write (see compact.h).
+struct CompactionOptions {
+  bool enabled = default_enabled();  // LAKOTA_COMPACT=0 turns it off
+  size_t fanout = 8;
+  size_t max_rows = size_t(1) << 20;
+  static bool default_enabled();
+};
+
 struct RepoOptions {
   EncodeOptions encode;
+  CompactionOptions compaction;
   // Largest encoded array of one column in one segment; a bigger write becomes several
   // rows of one commit. blosc's own limit by default.
   size_t max_segment_bytes = kBloscMaxBytes;

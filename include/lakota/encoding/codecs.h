@@ -21,6 +21,7 @@ struct BloscParams {
   int clevel = 5;
   const char* compressor = "zstd";
   bool bitshuffle = true;
+  size_t blocksize = 0;  // bytes; 0: blosc's choice
   int threads = 0;  // 0: chosen from the buffer size
 };
 
