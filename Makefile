@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAKOTA_PYTHON=ON -DPython_EXECUTABLE=$(abspath .venv/bin/python)
 
-.PHONY: all setup build run test test-suites test-python-old-suites test-cpp test-cli test-python test-python-old test-reference test-wheel test-fuzz fuzz bench fmt lint install sanitize clean
+.PHONY: all setup build run test test-suites test-python-old-suites test-cpp test-cli test-python test-python-old test-reference test-wheel test-fuzz fuzz bench bench-plot bench-engine fmt lint install sanitize clean
 
 all: build
 
@@ -80,7 +80,24 @@ test-fuzz:
 fuzz:
 	scripts/fuzz.sh run
 
+# The benchmark of issue 9: every peer (the reference Lakota, ArcticDB, PostgreSQL, Parquet
+# with pyarrow and DuckDB, and ourselves three ways) on the same data in one run; prints one
+# table per workload and writes build/bench/results.json (bench/suite.py). Installs the peers
+# (.venv-peers, Debian's postgresql) and MinIO when missing. BENCH_FLAGS: --quick (1 M rows),
+# --peers a,b, --tasks a,b, --rows N.
 bench: build
+	@scripts/setup.sh --with-bench
+	@scripts/setup.sh --with-minio
+	.venv/bin/python bench/suite.py $(BENCH_FLAGS)
+
+# The charts of the last `make bench`: one PNG per workload in docs/bench/.
+bench-plot:
+	@.venv/bin/python -c "import matplotlib" 2>/dev/null || scripts/setup.sh --with-bench
+	.venv/bin/python bench/plot.py
+
+# The engine's own figures: bench/bench.cc, the reference's and the Python package's
+# equivalents, and S3 on MinIO (scripts/bench.sh).
+bench-engine: build
 	@scripts/setup.sh --with-python
 	scripts/bench.sh $(BUILD)
 

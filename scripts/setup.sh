@@ -17,6 +17,11 @@ if [ "${1:-}" = "--with-fuzz" ]; then
   APT_PACKAGES+=(clang libclang-rt-14-dev)
 fi
 
+# The benchmark's PostgreSQL peer (make bench) runs Debian's server.
+if [ "${1:-}" = "--with-bench" ]; then
+  APT_PACKAGES+=(postgresql)
+fi
+
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -40,6 +45,21 @@ if [ "${1:-}" = "--with-minio" ]; then
     mkdir -p "$dir"
     GOBIN="$dir" GOFLAGS=-mod=mod go install "github.com/minio/minio@$version"
   fi
+  exit 0
+fi
+
+# The benchmark's peers (bench/suite.py): ArcticDB, pyarrow, DuckDB and psycopg in a virtual
+# environment of their own (.venv-peers), at the versions the published figures were
+# measured with; matplotlib in .venv for the charts (make bench-plot).
+if [ "${1:-}" = "--with-bench" ]; then
+  PY=${PYTHON:-python3}
+  [ -x .venv/bin/python ] || scripts/setup.sh --with-python
+  PEER_PINS=("arcticdb==6.28.2" "pyarrow==26.0.1" "duckdb==2.0.0" "psycopg[binary]==3.3.9" "pandas==2.3.3" "numpy==2.4.6")
+  if ! .venv-peers/bin/python -c "import arcticdb, pyarrow, duckdb, psycopg, pandas, numpy, sys; sys.exit(arcticdb.__version__ != '6.28.2')" 2>/dev/null; then
+    [ -x .venv-peers/bin/python ] || "$PY" -m venv .venv-peers
+    .venv-peers/bin/pip install -q "${PEER_PINS[@]}"
+  fi
+  .venv/bin/python -c "import matplotlib" 2>/dev/null || .venv/bin/pip install -q "matplotlib==3.11.2"
   exit 0
 fi
 
