@@ -93,26 +93,33 @@ def peers():
 class Workload:
     number: int
     title: str
-    columns: list  # (task, metric)
+    columns: list  # (task, metric, header)
     variants: tuple = ("walk",)
 
 
 def workloads(rows):
     batch, small = fit(100, 100_000, rows), fit(1000, 10_000, rows)
     return [
-        Workload(1, f"one write of {rows:,} rows", [("write", "write"), ("write", "disk"), ("write", "rss")], BOTH),
-        Workload(2, "full read", [("read", "read"), ("read", "rss")], BOTH),
-        Workload(3, "read of 1 % by index range", [("read_1pct", "read_1pct")], BOTH),
+        Workload(1, f"one write of {rows:,} rows",
+                 [("write", "write", "write"), ("write", "disk", "disk"), ("write", "rss", "peak memory")], BOTH),
+        Workload(2, "full read", [("read", "read", "read"), ("read", "rss", "peak memory")], BOTH),
+        Workload(3, "read of 1 % by index range", [("read_1pct", "read_1pct", "1 % read")], BOTH),
         Workload(4, "1,000 appends of 1,000 rows, then a full read (and the same rows written at once)",
-                 [("appends", "appends"), ("appends", "read_after_appends"), ("appends", "read_at_once")]),
-        Workload(5, "disk used after 1 and after 4", [("write", "disk"), ("appends", "disk")], BOTH),
-        Workload(6, "latency of a one-row append", [("append_latency", "p50"), ("append_latency", "p99")]),
+                 [("appends", "appends", "appends"), ("appends", "read_after_appends", "read after"),
+                  ("appends", "read_at_once", "read, written at once")]),
+        Workload(5, "disk used after 1 and after 4",
+                 [("write", "disk", "disk after 1"), ("appends", "disk", "disk after 4")], BOTH),
+        Workload(6, "latency of a one-row append",
+                 [("append_latency", "p50", "p50"), ("append_latency", "p99", "p99")]),
         Workload(7, f"{batch} series of 100,000 rows written in one batch, then all read",
-                 [("batch", "batch_write"), ("batch", "batch_read"), ("batch", "disk")]),
-        Workload(8, "peak memory of 1 and 2", [("write", "rss"), ("read", "rss")], BOTH),
+                 [("batch", "batch_write", "batch write"), ("batch", "batch_read", "batch read"),
+                  ("batch", "disk", "disk")]),
+        Workload(8, "peak memory of 1 and 2",
+                 [("write", "rss", "peak memory, write"), ("read", "rss", "peak memory, read")], BOTH),
         Workload(9, "1 and 2 on S3 (MinIO on loopback)",
-                 [("s3_write", "write"), ("s3_read", "read"), ("s3_write", "rss"), ("s3_read", "rss")]),
-        Workload(10, f"1 % of each of {small:,} series of 10,000 rows", [("small_reads", "small_reads")]),
+                 [("s3_write", "write", "write"), ("s3_read", "read", "read"),
+                  ("s3_write", "rss", "peak memory, write"), ("s3_read", "rss", "peak memory, read")]),
+        Workload(10, f"1 % of each of {small:,} series of 10,000 rows", [("small_reads", "small_reads", "reads")]),
     ]
 
 
@@ -301,7 +308,7 @@ def records(outcomes, rows):
     out = []
     for w in workloads(rows):
         for o in outcomes:
-            for task, metric in w.columns:
+            for task, metric, _ in w.columns:
                 if o.task == task and o.variant in w.variants and metric in o.values:
                     value, unit = o.values[metric]
                     out.append({"workload": w.number, "task": task, "metric": metric, "peer": o.peer,
@@ -316,7 +323,7 @@ def table(outcomes, rows):
     for w in workloads(rows):
         lines = []
         for variant in w.variants:
-            mine = [o for o in outcomes if o.variant == variant and o.task in {t for t, _ in w.columns}]
+            mine = [o for o in outcomes if o.variant == variant and o.task in {c[0] for c in w.columns}]
             if not mine:
                 continue
             base = {}
@@ -327,7 +334,7 @@ def table(outcomes, rows):
             keys = sorted({(o.peer, o.setting) for o in mine}, key=order.get)
             for peer, setting in keys:
                 cells, errors = [peer, setting, variant], []
-                for task, metric in w.columns:
+                for task, metric, _ in w.columns:
                     o = next((o for o in mine if (o.peer, o.setting, o.task) == (peer, setting, task)), None)
                     if o is None:  # a setting that does not change this task: blank
                         cells += ["", ""]
@@ -344,9 +351,9 @@ def table(outcomes, rows):
         if not lines:
             continue
         header = ["peer", "setting", "data"]
-        for task, metric in w.columns:
+        for task, metric, name in w.columns:
             unit = next((o.values[metric][1] for o in outcomes if o.task == task and metric in o.values), "s")
-            header += [f"{metric} {'MB' if unit == 'bytes' else unit}", "ratio"]
+            header += [f"{name} {'MB' if unit == 'bytes' else unit}", "ratio"]
         widths = [max(len(str(c[0][i])) for c in lines + [(header, "")]) for i in range(len(header))]
         fmt = lambda cells: "  ".join(  # noqa: E731
             str(c).ljust(widths[i]) if i < 3 else str(c).rjust(widths[i]) for i, c in enumerate(cells)).rstrip()
