@@ -181,12 +181,12 @@ SCENARIOS = {
 }
 
 
-def apply(tmp_path, name, who):
+def apply(tmp_path, name, who, env=None):
     path = tmp_path / f"{name}.jsonl"
     path.write_text("".join(json.dumps(op) + "\n" for op in SCENARIOS[name]()))
     repo = tmp_path / f"repo-{who}"
     cmd = [DRIVER] if who == "ours" else [REF_PYTHON, REF_SCENARIO]
-    res = run(cmd, repo, path)
+    res = run(cmd, repo, path, env=env)
     assert res.code == 0, res
     return repo
 
@@ -235,7 +235,8 @@ for _seed in range(8):
 # (docs/format.md), our commits differ on purpose.
 @pytest.mark.parametrize("name", [n for n in sorted(SCENARIOS) if not n.startswith("random") and n != "types"])
 def test_same_commits_as_the_reference(tmp_path, name):
-    ours = apply(tmp_path, name, "ours")
+    # Our automatic compaction writes revisions of its own: the write path alone is compared.
+    ours = apply(tmp_path, name, "ours", env={"LAKOTA_COMPACT": "0"})
     theirs = apply(tmp_path, name, "ref")
     assert commit_digests(ours) == commit_digests(theirs)
 

@@ -14,6 +14,14 @@
 namespace lakota {
 namespace {
 
+// Writes that leave their small rows as they are (automatic compaction off): what defrag
+// has to work on.
+RepoOptions uncompacted() {
+  RepoOptions o;
+  o.compaction.enabled = false;
+  return o;
+}
+
 using MaintenanceTest = PodTest;
 
 
@@ -212,7 +220,7 @@ TEST_P(MaintenanceTest, TrimKeepsEveryHead) {
 }
 
 TEST_P(MaintenanceTest, DefragRewritesSmallChunksAndKeepsTheRows) {
-  Repo repo(pod);
+  Repo repo(pod, uncompacted());
   auto c = repo.create_collection(id_x_schema(), "c");
   c.series("big").write(noisy_frame(0, 5000, 1));
   for (int k = 0; k < 10; ++k) c.series("s").write(noisy_frame(k * 100, 100, k));
@@ -244,7 +252,7 @@ TEST_P(MaintenanceTest, DefragRewritesSmallChunksAndKeepsTheRows) {
 }
 
 TEST_P(MaintenanceTest, DefragYieldsToAWriteMadeWhileItRuns) {
-  Repo repo(pod);
+  Repo repo(pod, uncompacted());
   auto c = repo.create_collection(id_x_schema(), "c");
   for (int k = 0; k < 10; ++k) c.series("s").write(noisy_frame(k * 100, 100, k));
   c.series("t").write(id_x_frame({1}, {1}));
@@ -253,7 +261,7 @@ TEST_P(MaintenanceTest, DefragYieldsToAWriteMadeWhileItRuns) {
   o.progress = [&](std::string_view, uint64_t, uint64_t) {
     if (wrote) return;
     wrote = true;
-    Repo(pod).collection("c").series("s").write(id_x_frame({150}, {-1}));  // a correction, meanwhile
+    Repo(pod, uncompacted()).collection("c").series("s").write(id_x_frame({150}, {-1}));  // a correction, meanwhile
   };
   DefragReport r = defrag(c, o);
   EXPECT_TRUE(r.yielded);
@@ -272,13 +280,13 @@ TEST_P(MaintenanceTest, DefragYieldsToAWriteMadeWhileItRuns) {
 TEST_P(MaintenanceTest, ACorrectionWinsOverADefragThatCommittedAfterIt) {
   // The defrag works on a copy and lands after the correction (in wall time) without
   // seeing it; its revision still comes first in the log, so the merge keeps the correction.
-  Repo repo(pod);
+  Repo repo(pod, uncompacted());
   auto c = repo.create_collection(id_x_schema(), "c");
   for (int k = 0; k < 10; ++k) c.series("s").write(noisy_frame(k * 100, 100, k));
   Frame before = c.series("s").read();
   PodPtr other = make_memory_pod();
   copy_missing(pod, other);
-  RepoOptions manual;
+  RepoOptions manual = uncompacted();
   manual.auto_merge = false;
   Repo(pod, manual).collection("c").series("s").write(id_x_frame({150, 151}, {-1, -2}));
   auto copy = Repo(other, manual).collection("c");

@@ -80,49 +80,57 @@ Embedded embedded_of(const Commit& c, const CommitRow& row) {
   return out;
 }
 
+// The changes `head` made to the rows `root_rows` of one series, applied to `acc`: rows of
+// its own overwrite their ranges, and ancestor data it no longer holds is deleted.
+Commit apply_head(const CollectionState& st, const std::string& label, Commit acc,
+                  const std::vector<CommitRow>& root_rows, const SeriesRows& head) {
+  if (head.size() == 0) return acc.delete_labels({label});  // the head deleted the series
+  std::vector<CommitRow> rows;
+  for (size_t k = 0; k < head.size(); ++k) rows.push_back(head.row(k));
+  auto views_of = [&](const CommitRow& r) {
+    return std::any_of(rows.begin(), rows.end(), [&](const CommitRow& h) { return h.digests == r.digests; });
+  };
+  // Ancestor data the head holds no view of any more, that no new row of its covers
+  // either (the series was dropped and written again): the head removed it.
+  for (const auto& r : root_rows) {
+    if (r.length == 0 || views_of(r)) continue;
+    for (auto& [row, emb] : st.prepare_delete(label, r.start, r.stop, r.closed)) acc = acc.update(row, emb);
+  }
+  for (const auto& r : rows) {
+    if (r.length > 0) {
+      bool old = std::any_of(root_rows.begin(), root_rows.end(), [&](const CommitRow& o) { return is_piece_of(r, o); });
+      if (!old) acc = acc.update(r, embedded_of(*head.commit, r));
+      continue;
+    }
+    // A range delete. Empty rows all look alike (a delete inside a deleted range leaves
+    // the same rows as no delete), so a head's deletes count where the ancestor was not
+    // empty already: there they removed rows it saw, or ranges nothing had written.
+    std::vector<Interval> parts{{r.start, r.stop, r.closed}};
+    for (const auto& o : root_rows) {
+      if (o.length > 0) continue;
+      std::vector<Interval> next;
+      for (const auto& p : parts)
+        for (auto& q : subtract(p, {o.start, o.stop, o.closed})) next.push_back(std::move(q));
+      parts = std::move(next);
+    }
+    for (const auto& p : parts)
+      for (auto& [row, emb] : st.prepare_delete(label, p.lo, p.hi, p.closed)) acc = acc.update(row, emb);
+  }
+  return acc;
+}
+
+std::vector<CommitRow> rows_vector(const SeriesRows& rows) {
+  std::vector<CommitRow> out;
+  for (size_t k = 0; k < rows.size(); ++k) out.push_back(rows.row(k));
+  return out;
+}
+
 // Row-wise merge of one series: `root` and the heads that changed it, in log order.
 Commit merge_rows(const CollectionState& st, const std::string& label, const SeriesRows& root,
                   const std::vector<SeriesRows>& heads) {
   Commit acc = root.slice();
-  std::vector<CommitRow> root_rows;
-  for (size_t k = 0; k < root.size(); ++k) root_rows.push_back(root.row(k));
-  for (const auto& head : heads) {
-    if (head.size() == 0) {  // the head deleted the series
-      acc = acc.delete_labels({label});
-      continue;
-    }
-    std::vector<CommitRow> rows;
-    for (size_t k = 0; k < head.size(); ++k) rows.push_back(head.row(k));
-    auto views_of = [&](const CommitRow& r) {
-      return std::any_of(rows.begin(), rows.end(), [&](const CommitRow& h) { return h.digests == r.digests; });
-    };
-    // Ancestor data the head holds no view of any more, that no new row of its covers
-    // either (the series was dropped and written again): the head removed it.
-    for (const auto& r : root_rows) {
-      if (r.length == 0 || views_of(r)) continue;
-      for (auto& [row, emb] : st.prepare_delete(label, r.start, r.stop, r.closed)) acc = acc.update(row, emb);
-    }
-    for (const auto& r : rows) {
-      if (r.length > 0) {
-        bool old = std::any_of(root_rows.begin(), root_rows.end(), [&](const CommitRow& o) { return is_piece_of(r, o); });
-        if (!old) acc = acc.update(r, embedded_of(*head.commit, r));
-        continue;
-      }
-      // A range delete. Empty rows all look alike (a delete inside a deleted range leaves
-      // the same rows as no delete), so a head's deletes count where the ancestor was not
-      // empty already: there they removed rows it saw, or ranges nothing had written.
-      std::vector<Interval> parts{{r.start, r.stop, r.closed}};
-      for (const auto& o : root_rows) {
-        if (o.length > 0) continue;
-        std::vector<Interval> next;
-        for (const auto& p : parts)
-          for (auto& q : subtract(p, {o.start, o.stop, o.closed})) next.push_back(std::move(q));
-        parts = std::move(next);
-      }
-      for (const auto& p : parts)
-        for (auto& [row, emb] : st.prepare_delete(label, p.lo, p.hi, p.closed)) acc = acc.update(row, emb);
-    }
-  }
+  auto root_rows = rows_vector(root);
+  for (const auto& head : heads) acc = apply_head(st, label, std::move(acc), root_rows, head);
   return acc;
 }
 
@@ -177,13 +185,82 @@ Commit merge_keys(const CollectionState& st, const std::string& label, const Ser
   return out;
 }
 
+// Does `commit` show the values `parent` shows, its rows cut differently (a compaction, or a
+// rewrite of the same values)? Rows that differ are compared by value, over the range they
+// span.
+bool same_values(const CollectionState& st, const Commit& commit, const Commit& parent) {
+  auto labels = commit.labels();
+  if (labels != parent.labels()) return false;
+  for (const auto& label : labels) {
+    SeriesRows a = rows_of(commit, label), b = rows_of(parent, label);
+    if (same_rows(a, b)) continue;
+    size_t front = 0, back = 0;
+    while (front < a.size() && front < b.size() && same_row(a.row(front), b.row(front))) ++front;
+    while (back < a.size() - front && back < b.size() - front &&
+           same_row(a.row(a.size() - 1 - back), b.row(b.size() - 1 - back)))
+      ++back;
+    Query q;  // the hull of the rows that differ, bounds included
+    q.closed = Closed::both();
+    auto widen = [&](const CommitRow& r) {
+      if (q.start.empty() || compare_tuples(r.start, q.start) < 0) q.start = r.start;
+      if (q.stop.empty() || compare_tuples(r.stop, q.stop) > 0) q.stop = r.stop;
+    };
+    for (size_t k = front; k + back < a.size(); ++k) widen(a.row(k));
+    for (size_t k = front; k + back < b.size(); ++k) widen(b.row(k));
+    if (!read_series(st, commit, label, q).equals(read_series(st, parent, label, q))) return false;
+  }
+  return true;
+}
+
+// Written at its parent's time + 1 ms: only a defrag or an automatic compaction is (see
+// Changelog::commit, `earliest`); both rewrite their parent's values.
+bool is_rewrite_time(const Revision& rev) { return rev.epoch_ms() == Revision{"", rev.parent}.epoch_ms() + 1; }
+
+// What `child` changed in `parent`, applied to `acc` (which shows `parent`'s values).
+Commit replay(const CollectionState& st, const Commit& acc, const Commit& parent, const Commit& child) {
+  std::set<std::string> labels;
+  for (const auto* c : {&acc, &parent, &child})
+    for (const auto& l : c->labels()) labels.insert(l);
+  std::vector<Commit> parts;
+  for (const auto& label : labels) {
+    SeriesRows before = rows_of(parent, label), after = rows_of(child, label), mine = rows_of(acc, label);
+    Commit rows = mine.size() ? mine.slice() : Commit(st.schema);
+    if (!same_rows(before, after)) rows = apply_head(st, label, std::move(rows), rows_vector(before), after);
+    if (rows.size()) parts.push_back(std::move(rows));
+  }
+  return parts.empty() ? Commit(st.schema) : Commit::concat(parts);
+}
+
+// The content of `head` without the rewrites (automatic compactions, defrags) on its way
+// from `ancestor`: what a merge takes, so that a merged row, which spans the gaps between
+// the rows it replaced, never hides what a concurrent write put there or changed in them.
+// None when no rewrite is on the way (the head as it is), or the way is not in the
+// changelog any more.
+std::optional<Commit> without_rewrites(const CollectionState& st, const History& history, const Revision& head,
+                                       const std::optional<Revision>& ancestor) {
+  auto way = history.way(ancestor ? ancestor->child_digest() : Revision{"", kPhi}.child_digest(), head);
+  if (!way || std::none_of(way->begin(), way->end(), is_rewrite_time)) return std::nullopt;
+  Commit prev = ancestor ? st.load_commit(*ancestor) : Commit(st.schema);
+  Commit acc = prev;
+  for (const auto& step : *way) {
+    Commit c = st.load_commit(step);
+    if (!(is_rewrite_time(step) && same_values(st, c, prev))) acc = replay(st, acc, prev, c);
+    prev = std::move(c);
+  }
+  return acc;
+}
+
 }  // namespace
 
 Commit merge_heads(const CollectionState& st, const History& history, const std::vector<Revision>& heads) {
+  auto ancestor = history.common_ancestor(heads);
   std::vector<Commit> commits;
-  for (const auto& h : heads) commits.push_back(st.load_commit(h));
+  for (const auto& h : heads) {
+    auto plain = heads.size() > 1 ? without_rewrites(st, history, h, ancestor) : std::nullopt;
+    commits.push_back(plain ? std::move(*plain) : st.load_commit(h));
+  }
   std::optional<Commit> root;
-  if (auto r = history.common_ancestor(heads)) root = st.load_commit(*r);
+  if (ancestor) root = st.load_commit(*ancestor);
   Commit empty(st.schema);
   const Commit& base = root ? *root : empty;
 

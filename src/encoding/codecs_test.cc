@@ -8,6 +8,7 @@
 
 #include "lakota/encoding/msgpack.h"
 #include "lakota/error.h"
+#include "lakota/model/schema.h"
 
 namespace lakota {
 namespace {
@@ -195,6 +196,47 @@ TEST(Msgpack, Msgpack2StringArrays) {
   EXPECT_EQ(back.strings, v);
   EXPECT_THROW(msgpack2_decode("\x93\xa1x\xa3<U1\x91\x05", "test"), CorruptData);  // shape says 5
   EXPECT_THROW(msgpack2_decode("\x93\xa1\xff\xa3<U1\x91\x01", "test"), CorruptData);  // not UTF-8
+}
+
+}  // namespace
+}  // namespace lakota
+
+namespace lakota {
+namespace {
+
+TEST(BloscSettings, UnknownCompressorAndLevelAreClearErrors) {
+  std::vector<double> v(1000, 1.5);
+  BloscParams p;
+  p.compressor = "nope";
+  try {
+    blosc_encode(v.data(), v.size() * 8, 8, p);
+    FAIL() << "no error";
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown blosc compressor 'nope'"), std::string::npos);
+  }
+  p.compressor = "zstd";
+  p.clevel = 12;
+  EXPECT_THROW(blosc_encode(v.data(), v.size() * 8, 8, p), InvalidInput);
+}
+
+TEST(BloscSettings, SmallArraysAreTheReferencesLargeOnesOurs) {
+  EncodeOptions o;
+  ColumnDef value{"value", DType::parse("float"), {"blosc"}, false}, ts{"ts", DType::parse("timestamp"), {"blosc"}, true};
+  EXPECT_EQ(o.codec_for(value, 1000), (BloscCodec{"zstd", 5, 0}));  // byte for byte the reference's
+  EXPECT_EQ(o.codec_for(value, 1 << 20), o.blosc);
+  EXPECT_EQ(o.codec_for(ts, 1 << 20), o.index);
+  o.columns["value"] = BloscCodec{"lz4", 9, 0};
+  EXPECT_EQ(o.codec_for(value, 1 << 20).compressor, "lz4");
+  // Either reads back the same values.
+  std::vector<double> x(200000);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = double(i % 977) / 7;
+  Column col = Column::from_vector(DType::parse("float"), x);
+  for (const auto& codec : {o.blosc, BloscCodec{"lz4", 9, 0}}) {
+    EncodeOptions e;
+    e.blosc = codec;
+    auto enc = encode_column(value, col, e);
+    EXPECT_TRUE(decode_column(value, enc.bytes, "test", {x.size(), enc.digest}).equals(col));
+  }
 }
 
 }  // namespace

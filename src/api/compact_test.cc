@@ -1,0 +1,82 @@
+// Automatic compaction: the size-tiered plan, and what a compacted series holds.
+#include <gtest/gtest.h>
+
+#include "compact.h"
+#include "lakota/api/repo.h"
+#include "test_pod.h"
+
+namespace lakota {
+namespace {
+
+CompactionOptions tiers(size_t fanout, size_t max_rows = size_t(1) << 20) {
+  CompactionOptions o;
+  o.enabled = true;
+  o.fanout = fanout;
+  o.max_rows = max_rows;
+  return o;
+}
+
+std::vector<std::pair<size_t, size_t>> spans(const std::vector<CompactionRun>& runs) {
+  std::vector<std::pair<size_t, size_t>> out;
+  for (const auto& r : runs) out.emplace_back(r.begin, r.end);
+  return out;
+}
+
+TEST(CompactionPlan, MergesFanoutRowsOfOneTier) {
+  EXPECT_TRUE(plan_compaction({1000, 1000, 1000}, tiers(4)).empty());
+  EXPECT_EQ(spans(plan_compaction({1000, 1000, 1000, 1000}, tiers(4))), (std::vector<std::pair<size_t, size_t>>{{0, 4}}));
+  // A large row first stays; the small ones after it merge.
+  EXPECT_EQ(spans(plan_compaction({50000, 10, 10, 10, 10}, tiers(4))), (std::vector<std::pair<size_t, size_t>>{{1, 5}}));
+}
+
+TEST(CompactionPlan, ACascadeIsOneRun) {
+  // Three rows of tier 2 (16-63 rows with fanout 4) and four of tier 1: the four make a
+  // fourth of tier 2, and the four of tier 2 one of tier 3, written once.
+  auto runs = plan_compaction({20, 20, 20, 5, 5, 5, 5}, tiers(4));
+  EXPECT_EQ(spans(runs), (std::vector<std::pair<size_t, size_t>>{{0, 7}}));
+  EXPECT_EQ(runs[0].rows, 80);
+}
+
+TEST(CompactionPlan, NeverOverMaxRows) {
+  EXPECT_TRUE(plan_compaction({300, 300, 300, 300}, tiers(4, 1000)).empty());
+  // Mixed tiers do not merge: 1 row of 300 then 3 of 5 (fanout 4).
+  EXPECT_TRUE(plan_compaction({300, 5, 5, 5}, tiers(4)).empty());
+}
+
+using CompactionTest = PodTest;
+
+TEST_P(CompactionTest, AppendsKeepFewRowsAndEveryValue) {
+  RepoOptions o;
+  o.compaction = tiers(4);
+  Repo repo(pod, o);
+  auto c = repo.create_collection(id_x_schema(), "c");
+  auto s = c.series("s");
+  std::vector<Frame> parts;
+  for (int k = 0; k < 64; ++k) {
+    parts.push_back(noisy_frame(k * 10, 10, k));
+    s.write(parts.back());
+  }
+  // 64 rows of 10 cascade into one of 640 (tiers of fanout 4: 10 -> 40 -> 160 -> 640).
+  EXPECT_EQ(c.leaf_commit()->match("s").size(), 1u);
+  EXPECT_TRUE(s.read().equals(Frame::concat(parts)));
+  // Older revisions keep their rows: the history reads as it was written.
+  auto log = c.history().log();
+  Query q;
+  q.revision = log[log.size() / 2].path();
+  EXPECT_GT(s.read(q).size(), 0u);
+  EXPECT_FALSE(c.diverged());
+}
+
+TEST_P(CompactionTest, OffLeavesEveryRow) {
+  RepoOptions o;
+  o.compaction.enabled = false;
+  Repo repo(pod, o);
+  auto c = repo.create_collection(id_x_schema(), "c");
+  for (int k = 0; k < 16; ++k) c.series("s").write(noisy_frame(k * 10, 10, k));
+  EXPECT_EQ(c.leaf_commit()->match("s").size(), 16u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Pods, CompactionTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);
+
+}  // namespace
+}  // namespace lakota
