@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -216,51 +217,100 @@ bool same_values(const CollectionState& st, const Commit& commit, const Commit& 
 // Changelog::commit, `earliest`); both rewrite their parent's values.
 bool is_rewrite_time(const Revision& rev) { return rev.epoch_ms() == Revision{"", rev.parent}.epoch_ms() + 1; }
 
-// What `child` changed in `parent`, applied to `acc` (which shows `parent`'s values).
-Commit replay(const CollectionState& st, const Commit& acc, const Commit& parent, const Commit& child) {
-  std::set<std::string> labels;
-  for (const auto* c : {&acc, &parent, &child})
-    for (const auto& l : c->labels()) labels.insert(l);
-  std::vector<Commit> parts;
-  for (const auto& label : labels) {
-    SeriesRows before = rows_of(parent, label), after = rows_of(child, label), mine = rows_of(acc, label);
-    Commit rows = mine.size() ? mine.slice() : Commit(st.schema);
-    if (!same_rows(before, after)) rows = apply_head(st, label, std::move(rows), rows_vector(before), after);
-    if (rows.size()) parts.push_back(std::move(rows));
-  }
-  return parts.empty() ? Commit(st.schema) : Commit::concat(parts);
+// Row `r` narrowed to [start, stop] (with `closed`); none when nothing of it is left.
+std::optional<CommitRow> clip(CommitRow r, const Tuple& start, const Tuple& stop, Closed closed) {
+  int c = compare_tuples(r.start, start);
+  if (c < 0) r.start = start, r.closed.left = closed.left;
+  else if (c == 0) r.closed.left = r.closed.left && closed.left;
+  c = compare_tuples(r.stop, stop);
+  if (c > 0) r.stop = stop, r.closed.right = closed.right;
+  else if (c == 0) r.closed.right = r.closed.right && closed.right;
+  c = compare_tuples(r.start, r.stop);
+  if (c > 0 || (c == 0 && !(r.closed.left && r.closed.right))) return std::nullopt;
+  return r;
 }
 
-// The content of `head` without the rewrites (automatic compactions, defrags) on its way
-// from `ancestor`: what a merge takes, so that a merged row, which spans the gaps between
-// the rows it replaced, never hides what a concurrent write put there or changed in them.
-// None when no rewrite is on the way (the head as it is), or the way is not in the
-// changelog any more.
-std::optional<Commit> without_rewrites(const CollectionState& st, const History& history, const Revision& head,
-                                       const std::optional<Revision>& ancestor) {
-  auto way = history.way(ancestor ? ancestor->child_digest() : Revision{"", kPhi}.child_digest(), head);
-  if (!way || std::none_of(way->begin(), way->end(), is_rewrite_time)) return std::nullopt;
-  Commit prev = ancestor ? st.load_commit(*ancestor) : Commit(st.schema);
-  Commit acc = prev;
-  for (const auto& step : *way) {
-    Commit c = st.load_commit(step);
-    if (!(is_rewrite_time(step) && same_values(st, c, prev))) acc = replay(st, acc, prev, c);
-    prev = std::move(c);
+// The rows each merged row of a rewrite replaced: (label, digests) of the merged row -> the
+// rows of the rewritten revision within its range, with their embedded arrays.
+using Rewrites = std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::pair<CommitRow, Embedded>>>;
+
+// The rewrites (defrags, automatic compactions) written after `ancestor` on the way to
+// `heads`: revisions at their parent's time + 1 ms that show their parent's values.
+Rewrites rewrites_since(const CollectionState& st, const History& history, const std::optional<Revision>& ancestor,
+                        const std::vector<Revision>& heads) {
+  std::map<std::string, std::vector<const Revision*>> holders;  // content -> revisions holding it
+  for (const auto& r : history.log()) holders[r.child_digest()].push_back(&r);
+  std::string stop = ancestor ? ancestor->child_digest() : "";
+  std::set<std::string> seen;
+  std::vector<std::string> todo;
+  for (const auto& h : heads) todo.push_back(h.child_digest());
+  std::vector<const Revision*> found;
+  while (!todo.empty()) {
+    std::string c = todo.back();
+    todo.pop_back();
+    if (c == stop || !seen.insert(c).second) continue;
+    auto it = holders.find(c);
+    if (it == holders.end()) continue;
+    for (const Revision* r : it->second) {
+      if (is_rewrite_time(*r)) found.push_back(r);
+      todo.push_back(r->parent_digest());
+    }
   }
-  return acc;
+  Rewrites out;
+  for (const Revision* r : found) {
+    auto parent = history.find(r->parent_digest());
+    if (!parent) continue;
+    Commit after = st.load_commit(*r), before = st.load_commit(*parent);
+    if (!same_values(st, after, before)) continue;
+    for (const auto& label : after.labels()) {
+      SeriesRows a = rows_of(after, label), b = rows_of(before, label);
+      auto old_rows = rows_vector(b);
+      for (size_t k = 0; k < a.size(); ++k) {
+        CommitRow merged = a.row(k);
+        if (std::any_of(old_rows.begin(), old_rows.end(), [&](const CommitRow& o) { return same_row(o, merged); }))
+          continue;
+        auto& into = out[{label, merged.digests}];
+        if (!into.empty()) continue;  // the same merged row written twice
+        for (const auto& o : old_rows)
+          if (auto piece = clip(o, merged.start, merged.stop, merged.closed)) into.emplace_back(*piece, embedded_of(before, o));
+      }
+    }
+  }
+  return out;
+}
+
+// `commit` with every row a rewrite merged (and every piece of one) put back as the rows it
+// replaced, within the same range: what each writer wrote, with its own bounds, so that a
+// merged row, which spans the gaps between the rows it replaced, never hides what a
+// concurrent write put there or changed in them.
+Commit expand_rewrites(const Commit& commit, const Rewrites& rewrites) {
+  if (rewrites.empty()) return commit;
+  std::vector<Commit> parts;
+  std::function<void(const CommitRow&, const Embedded&, int)> add = [&](const CommitRow& r, const Embedded& emb, int depth) {
+    auto it = rewrites.find({r.label, r.digests});
+    if (it == rewrites.end() || depth > 64) {
+      parts.push_back(Commit::one(commit.schema_ptr(), r, emb));
+      return;
+    }
+    for (const auto& [o, o_emb] : it->second)
+      if (auto piece = clip(o, r.start, r.stop, r.closed)) add(*piece, o_emb, depth + 1);
+  };
+  for (size_t i = 0; i < commit.size(); ++i) {
+    CommitRow r = commit.row(i);
+    add(r, embedded_of(commit, r), 0);
+  }
+  return parts.empty() ? Commit(commit.schema_ptr()) : Commit::concat(parts);
 }
 
 }  // namespace
 
 Commit merge_heads(const CollectionState& st, const History& history, const std::vector<Revision>& heads) {
   auto ancestor = history.common_ancestor(heads);
+  Rewrites rewrites = heads.size() > 1 && !st.kv ? rewrites_since(st, history, ancestor, heads) : Rewrites{};
   std::vector<Commit> commits;
-  for (const auto& h : heads) {
-    auto plain = heads.size() > 1 ? without_rewrites(st, history, h, ancestor) : std::nullopt;
-    commits.push_back(plain ? std::move(*plain) : st.load_commit(h));
-  }
-  std::optional<Commit> root;
-  if (ancestor) root = st.load_commit(*ancestor);
+  for (const auto& h : heads) commits.push_back(expand_rewrites(st.load_commit(h), rewrites));
+  std::optional<Commit> root;  // expanded alike: a rewrite older than it may reach it by another way
+  if (ancestor) root = expand_rewrites(st.load_commit(*ancestor), rewrites);
   Commit empty(st.schema);
   const Commit& base = root ? *root : empty;
 

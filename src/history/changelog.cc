@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <map>
 #include <set>
 #include <thread>
@@ -119,33 +118,6 @@ std::optional<Revision> History::find(std::string_view digest) const {
   for (auto it = log_.rbegin(); it != log_.rend(); ++it)
     if (content_of(it->child) == digest) return *it;
   return std::nullopt;
-}
-
-std::optional<std::vector<Revision>> History::way(std::string_view ancestor, const Revision& rev) const {
-  std::unordered_map<std::string_view, std::vector<const Revision*>> holders;
-  for (const auto& r : log_) holders[content_of(r.child)].push_back(&r);
-  std::string_view target = content_of(rev.child);
-  // Backwards from the revision's content; `out` is the step out of a content towards it.
-  std::unordered_map<std::string_view, const Revision*> out{{target, nullptr}};
-  std::deque<std::string_view> queue{target};
-  while (!queue.empty() && !out.count(ancestor)) {
-    std::string_view c = queue.front();
-    queue.pop_front();
-    auto it = holders.find(c);
-    if (it == holders.end()) continue;
-    for (const Revision* h : it->second) {
-      std::string_view p = content_of(h->parent);
-      if (out.emplace(p, h).second) queue.push_back(p);
-    }
-  }
-  if (!out.count(ancestor)) return std::nullopt;
-  std::vector<Revision> steps;
-  for (std::string_view c = ancestor; c != target;) {
-    const Revision* step = out.at(c);
-    steps.push_back(*step);
-    c = content_of(step->child);
-  }
-  return steps;
 }
 
 std::optional<Revision> History::common_ancestor(const std::vector<Revision>& revs) const {

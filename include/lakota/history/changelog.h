@@ -68,10 +68,6 @@ class History {
   Revision resolve(std::string_view name) const;
   // The revision of the log that holds content `digest` (its last one), if any.
   std::optional<Revision> find(std::string_view digest) const;
-  // Revisions that lead from content `ancestor` (a child sha1; kPhi's for the empty start)
-  // to the content of `rev`, oldest first, each written on the content of the one before:
-  // the shortest such way. None when the changelog holds none.
-  std::optional<std::vector<Revision>> way(std::string_view ancestor, const Revision& rev) const;
   // The longest prefix of the log whose revisions are older than `before_ms`.
   History before(int64_t before_ms) const;
   // This settled history followed by `rev`, written on its state (not a revisit): what
