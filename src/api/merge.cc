@@ -234,13 +234,13 @@ std::optional<CommitRow> clip(CommitRow r, const Tuple& start, const Tuple& stop
 // rows of the rewritten revision within its range, with their embedded arrays.
 using Rewrites = std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::pair<CommitRow, Embedded>>>;
 
-// The rewrites (defrags, automatic compactions) written after `ancestor` on the way to
-// `heads`: revisions at their parent's time + 1 ms that show their parent's values.
-Rewrites rewrites_since(const CollectionState& st, const History& history, const std::optional<Revision>& ancestor,
-                        const std::vector<Revision>& heads) {
+// The rewrites (defrags, automatic compactions) the heads descend from: revisions at their
+// parent's time + 1 ms that show their parent's values. All of them, not only those after
+// the common ancestor: an earlier merge expanded the heads, while the ancestor may still
+// hold a merged row.
+Rewrites rewrites_of(const CollectionState& st, const History& history, const std::vector<Revision>& heads) {
   std::map<std::string, std::vector<const Revision*>> holders;  // content -> revisions holding it
   for (const auto& r : history.log()) holders[r.child_digest()].push_back(&r);
-  std::string stop = ancestor ? ancestor->child_digest() : "";
   std::set<std::string> seen;
   std::vector<std::string> todo;
   for (const auto& h : heads) todo.push_back(h.child_digest());
@@ -248,7 +248,7 @@ Rewrites rewrites_since(const CollectionState& st, const History& history, const
   while (!todo.empty()) {
     std::string c = todo.back();
     todo.pop_back();
-    if (c == stop || !seen.insert(c).second) continue;
+    if (!seen.insert(c).second) continue;
     auto it = holders.find(c);
     if (it == holders.end()) continue;
     for (const Revision* r : it->second) {
@@ -306,10 +306,10 @@ Commit expand_rewrites(const Commit& commit, const Rewrites& rewrites) {
 
 Commit merge_heads(const CollectionState& st, const History& history, const std::vector<Revision>& heads) {
   auto ancestor = history.common_ancestor(heads);
-  Rewrites rewrites = heads.size() > 1 && !st.kv ? rewrites_since(st, history, ancestor, heads) : Rewrites{};
+  Rewrites rewrites = heads.size() > 1 && !st.kv ? rewrites_of(st, history, heads) : Rewrites{};
   std::vector<Commit> commits;
   for (const auto& h : heads) commits.push_back(expand_rewrites(st.load_commit(h), rewrites));
-  std::optional<Commit> root;  // expanded alike: a rewrite older than it may reach it by another way
+  std::optional<Commit> root;  // expanded alike
   if (ancestor) root = expand_rewrites(st.load_commit(*ancestor), rewrites);
   Commit empty(st.schema);
   const Commit& base = root ? *root : empty;
