@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import datetime
 import glob
+import itertools
 import json
 import os
 import platform
@@ -48,6 +49,7 @@ VARIANTS = {"write": BOTH, "read": BOTH, "read_1pct": BOTH, "appends": BOTH}  # 
 WRITES = {"write", "appends", "append_latency", "batch"}
 READS = {"read", "read_1pct", "small_reads"}
 TIMEOUT = 3600
+HEADER_UNITS = {"disk": "MB", "rss": "MB", "p50": "ms", "p99": "ms"}  # others: seconds
 
 
 @dataclass
@@ -59,7 +61,8 @@ class Setting:
 
 DEFAULT = Setting("default", {}, set(TASKS))
 OURS = [DEFAULT, Setting("fsync-off", {"LAKOTA_FSYNC": "0"}, WRITES),
-        Setting("no-digest", {"LAKOTA_VERIFY": "0"}, READS)]
+        Setting("no-digest", {"LAKOTA_VERIFY": "0"}, READS),
+        Setting("compact", {"LAKOTA_COMPACT": "1"}, {"appends", "append_latency"})]  # opt-in for now
 POSTGRES = [DEFAULT, Setting("sync-commit-off", {"PGOPTIONS": "-c synchronous_commit=off"}, WRITES)]
 
 
@@ -261,42 +264,37 @@ def plan(peer, selected_tasks):
             for variant in VARIANTS.get(task, ("walk",)) for setting in peer.settings if task in setting.tasks]
 
 
-class Started:
-    """Servers started at their first use and stopped at the end of the run; one that
-    failed to start is not tried again."""
-
-    def __init__(self, stack):
-        self.stack, self.servers = stack, {}
-
-    def __call__(self, server):
-        if server not in self.servers:
-            try:
-                self.servers[server] = self.stack.enter_context(server())
-            except Exception as e:
-                self.servers[server] = RuntimeError(f"{server.__name__}: {e}")
-        if isinstance(self.servers[server], Exception):
-            raise self.servers[server]
-        return self.servers[server]
+def server_of(peer, task):
+    return minio_server if task.startswith("s3_") else postgres_server if peer.name == "postgres" else None
 
 
 def run_all(selected_peers, selected_tasks, env):
+    """Every run, the S3 ones last; a server runs only for the runs that need it."""
+    steps = [(peer, *run) for peer in selected_peers for run in plan(peer, selected_tasks)]
+    steps.sort(key=lambda step: step[1].startswith("s3_"))
     outcomes = []
-    total = sum(len(plan(p, selected_tasks)) for p in selected_peers)
-    with contextlib.ExitStack() as stack:
-        started = Started(stack)
-        for peer in selected_peers:
-            for task, variant, setting in plan(peer, selected_tasks):
-                try:
-                    s3 = started(minio_server)(f"{peer.name}-{variant}") if task.startswith("s3_") else ""
-                    task_env = dict(env, **started(postgres_server)) if peer.name == "postgres" else env
-                    o = run_task(peer, task, variant, setting, task_env, s3)
-                except RuntimeError as e:
-                    o = Outcome(peer.name, setting.name, variant, task, {}, str(e))
-                outcomes.append(o)
-                got = ", ".join(f"{m} {show(v, u)} {'MB' if u == 'bytes' else u}" for m, (v, u) in o.values.items())
-                print(f"[{len(outcomes)}/{total}] {peer.name} {setting.name} {variant} {task}: {got}"
-                      f"{'  failed: ' + o.error if o.error else ''}  ({o.seconds:.1f} s)", file=sys.stderr, flush=True)
-            shutil.rmtree(WORK / peer.name, ignore_errors=True)
+
+    def done(o):
+        outcomes.append(o)
+        got = ", ".join(f"{m} {show(v, u)} {'MB' if u == 'bytes' else u}" for m, (v, u) in o.values.items())
+        print(f"[{len(outcomes)}/{len(steps)}] {o.peer} {o.setting} {o.variant} {o.task}: {got}"
+              f"{'  failed: ' + o.error if o.error else ''}  ({o.seconds:.1f} s)", file=sys.stderr, flush=True)
+
+    for server, group in itertools.groupby(steps, key=lambda step: server_of(step[0], step[1])):
+        with contextlib.ExitStack() as stack:
+            try:
+                handle = stack.enter_context(server()) if server else None
+            except Exception as e:
+                for peer, task, variant, setting in group:
+                    done(Outcome(peer.name, setting.name, variant, task, {}, f"{server.__name__}: {e}"))
+                continue
+            for peer, task, variant, setting in group:
+                if outcomes and outcomes[-1].peer != peer.name:
+                    shutil.rmtree(WORK / outcomes[-1].peer, ignore_errors=True)
+                s3 = handle(f"{peer.name}-{variant}") if server is minio_server else ""
+                done(run_task(peer, task, variant, setting,
+                              dict(env, **handle) if server is postgres_server else env, s3))
+    shutil.rmtree(WORK, ignore_errors=True)
     return outcomes
 
 
@@ -352,8 +350,7 @@ def table(outcomes, rows):
             continue
         header = ["peer", "setting", "data"]
         for task, metric, name in w.columns:
-            unit = next((o.values[metric][1] for o in outcomes if o.task == task and metric in o.values), "s")
-            header += [f"{name} {'MB' if unit == 'bytes' else unit}", "ratio"]
+            header += [f"{name} {HEADER_UNITS.get(metric, 's')}", "ratio"]
         widths = [max(len(str(c[0][i])) for c in lines + [(header, "")]) for i in range(len(header))]
         fmt = lambda cells: "  ".join(  # noqa: E731
             str(c).ljust(widths[i]) if i < 3 else str(c).rjust(widths[i]) for i, c in enumerate(cells)).rstrip()
