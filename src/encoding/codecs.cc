@@ -21,6 +21,19 @@ constexpr int kZlibLevel = 1;
 constexpr int kBz2Level = 1;
 constexpr uint32_t kLzmaPreset = 6;
 
+// One zstd context per thread, kept: creating one costs more than compressing a small field.
+ZSTD_CCtx* thread_zstd_cctx() {
+  thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> ctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  if (!ctx) throw std::bad_alloc();
+  return ctx.get();
+}
+
+ZSTD_DCtx* thread_zstd_dctx() {
+  thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  if (!ctx) throw std::bad_alloc();
+  return ctx.get();
+}
+
 [[noreturn]] void corrupt(std::string_view codec, std::string_view what, std::string_view why) {
   throw CorruptData(std::string(what) + ": cannot decode " + std::string(codec) + " data (" + std::string(why) + ")");
 }
@@ -61,7 +74,7 @@ std::string zstd_decode(std::string_view data, std::string_view what, size_t max
     // Decoded into memory that is not touched before it is written: a size that lies costs
     // address space, not memory, and is caught by the decoder.
     std::unique_ptr<char[]> raw(new char[size ? size : 1]);
-    size_t n = ZSTD_decompress(raw.get(), size, data.data(), data.size());
+    size_t n = ZSTD_decompressDCtx(thread_zstd_dctx(), raw.get(), size, data.data(), data.size());
     if (ZSTD_isError(n) || n != size) corrupt("zstd", what, ZSTD_isError(n) ? ZSTD_getErrorName(n) : "short frame");
     return std::string(raw.get(), size);
   }
@@ -366,7 +379,9 @@ bool is_byte_codec(std::string_view name) {
 std::string byte_encode(std::string_view codec, std::string_view data) {
   if (codec == "zstd") {
     std::string out(ZSTD_compressBound(data.size()), '\0');
-    size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), kZstdLevel);
+    // The same frame as ZSTD_compress, without a new context (and its tables) per call:
+    // commits encode many small fields.
+    size_t n = ZSTD_compressCCtx(thread_zstd_cctx(), out.data(), out.size(), data.data(), data.size(), kZstdLevel);
     if (ZSTD_isError(n)) throw Error(std::string("zstd: ") + ZSTD_getErrorName(n));
     out.resize(n);
     return out;

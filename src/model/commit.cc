@@ -199,8 +199,13 @@ Commit Commit::concat(const std::vector<Commit>& parts) {
   std::vector<const Commit*> live;
   for (const auto& p : parts)
     if (p.size()) live.push_back(&p);
-  auto emb = std::make_shared<Embedded>();
-  for (const auto& p : parts) emb->insert(p.embedded_->begin(), p.embedded_->end());
+  // Parts cut from one commit share its map: merge each map once.
+  std::vector<const Embedded*> maps;
+  for (const auto& p : parts)
+    if (std::find(maps.begin(), maps.end(), p.embedded_.get()) == maps.end()) maps.push_back(p.embedded_.get());
+  auto emb = maps.size() == 1 ? std::make_shared<Embedded>(*maps[0]) : std::make_shared<Embedded>();
+  if (maps.size() > 1)
+    for (const auto* m : maps) emb->insert(m->begin(), m->end());
   if (live.empty()) {
     Commit c = parts[0];
     c.embedded_ = emb;
@@ -288,7 +293,7 @@ Commit Commit::update(const CommitRow& nrow, const Embedded& embedded) const {
   // An empty commit may still hold the arrays of rows it dropped (a rename moves rows out
   // and back in): keep them, encode() writes only those the rows reference.
   if (n == 0) return inner.with_embedded(*embedded_);
-  Commit base = with_embedded(embedded);
+  const Commit& base = *this;
 
   // The reference's choice of head row decides whether it keeps an empty [t, t] tail row
   // (it tests the head row's flags, not the tail's): needed for identical bytes.
@@ -368,7 +373,19 @@ Commit Commit::update(const CommitRow& nrow, const Embedded& embedded) const {
     parts.push_back(one(schema_, r));
   }
   parts.push_back(base.slice(last, n));
-  return concat(parts);
+  Commit out = concat(parts);
+  // Only the arrays its rows reference: the arrays of the rows it overwrote go, so that a
+  // commit appended to many times does not carry (and copy at every update) all of them.
+  auto kept = std::make_shared<Embedded>();
+  for (const auto& col : out.digest_)
+    for (size_t i = 0; i < col.size(); ++i) {
+      const std::string& d = col.str(i);
+      if (kept->count(d)) continue;
+      if (auto it = embedded.find(d); it != embedded.end()) kept->emplace(d, it->second);
+      else if (auto jt = embedded_->find(d); jt != embedded_->end()) kept->emplace(d, jt->second);
+    }
+  out.embedded_ = std::move(kept);
+  return out;
 }
 
 Commit Commit::delete_labels(const std::set<std::string>& labels) const {
@@ -391,7 +408,10 @@ Commit Commit::rename_label(const std::string& from, const std::string& to) cons
   for (auto i : rows) {
     CommitRow r = row(i);
     r.label = to;
-    out = out.update(r);
+    Embedded arrays;  // update keeps only the arrays its rows reference: hand them over
+    for (const auto& d : r.digests)
+      if (auto it = embedded_->find(d); it != embedded_->end()) arrays.emplace(d, it->second);
+    out = out.update(r, arrays);
   }
   return out;
 }
