@@ -54,6 +54,12 @@ struct Data {
   Frame frame(size_t begin, size_t end) const { return frame(begin, end, begin); }
 };
 
+// LAKOTA_BENCH_QUICK=1 (the suite's --quick): one run of each read, 100 one-row appends.
+bool quick() {
+  const char* q = std::getenv("LAKOTA_BENCH_QUICK");
+  return q && std::string(q) == "1";
+}
+
 double seconds(const std::function<void()>& f) {
   auto t0 = std::chrono::steady_clock::now();
   f();
@@ -145,14 +151,14 @@ void run(const Args& a) {
       emit(t, "rss", peak.bytes(), "bytes");
       check(f.size(), n, "read");
     }
-    for (int k = 0; k < 2; ++k) times.push_back(seconds([&] { check(s.read().size(), n, "read"); }));
+    for (int k = 0; k < (quick() ? 0 : 2); ++k) times.push_back(seconds([&] { check(s.read().size(), n, "read"); }));
     emit(t, "read", median(times), "s");
   } else if (t == "read_1pct") {
     Repo repo(make_file_pod(store.string()));
     auto s = repo.collection("c").series("s");
     Query q = range(d, n / 2, n / 2 + n / 100);
     std::vector<double> times;
-    for (int k = 0; k < 5; ++k) times.push_back(seconds([&] { check(s.read(q).size(), n / 100, "read 1%"); }));
+    for (int k = 0; k < (quick() ? 1 : 5); ++k) times.push_back(seconds([&] { check(s.read(q).size(), n / 100, "read 1%"); }));
     emit(t, "read_1pct", median(times), "s");
   } else if (t == "appends") {
     Repo repo(make_file_pod(store.string()));
@@ -168,15 +174,15 @@ void run(const Args& a) {
          "s");
     emit(t, "disk", double(disk_bytes(store)), "bytes");
     std::vector<double> after, at_once;
-    for (int k = 0; k < 3; ++k) after.push_back(seconds([&] { check(s.read().size(), appends * rows, "read"); }));
+    for (int k = 0; k < (quick() ? 1 : 3); ++k) after.push_back(seconds([&] { check(s.read().size(), appends * rows, "read"); }));
     emit(t, "read_after_appends", median(after), "s");
     once.write(d.frame(0, appends * rows));
-    for (int k = 0; k < 3; ++k) at_once.push_back(seconds([&] { check(once.read().size(), appends * rows, "read"); }));
+    for (int k = 0; k < (quick() ? 1 : 3); ++k) at_once.push_back(seconds([&] { check(once.read().size(), appends * rows, "read"); }));
     emit(t, "read_at_once", median(at_once), "s");
   } else if (t == "append_latency") {
     Repo repo(make_file_pod(store.string()));
     auto s = open_collection(repo).series("s");
-    const size_t prefill = 100000, appends = 1000;
+    const size_t prefill = 100000, appends = quick() ? 100 : 1000;
     s.write(d.frame(0, prefill));
     std::vector<double> ms;
     for (size_t k = 0; k < appends; ++k) {
@@ -188,8 +194,10 @@ void run(const Args& a) {
   } else if (t == "batch" || t == "small_reads") {
     Repo repo(make_file_pod(store.string()));
     auto c = open_collection(repo);
-    const size_t count = t == "batch" ? 100 : 1000, rows = t == "batch" ? 100000 : 10000;
-    if (n < count * rows) throw std::runtime_error(t + " needs " + std::to_string(count * rows) + " rows of data");
+    const size_t rows = t == "batch" ? 100000 : 10000;
+    // As many series as the data holds, up to the suite's count (fewer with --quick).
+    const size_t count = std::min<size_t>(t == "batch" ? 100 : 1000, n / rows);
+    if (count == 0) throw std::runtime_error(t + " needs " + std::to_string(rows) + " rows of data");
     std::vector<Frame> frames;
     for (size_t k = 0; k < count; ++k) frames.push_back(d.frame(0, rows, k * rows));
     double write = seconds([&] {

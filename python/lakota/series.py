@@ -13,7 +13,7 @@ excluded), "right", "both" or "none" (or their first letter). `before` reads the
 collection as it was at that time (a datetime, or a revision's hextime).
 """
 
-from .changelog import before_ms
+from .changelog import Revision, before_ms
 from .errors import NotAvailable
 from .frame import Frame
 from ._arrays import (
@@ -90,9 +90,10 @@ class Series:
         if batch is not None:
             batch.write(self.collection._native, self.label, columns, start, stop, code)
             return None
-        if not self._native.write(columns, start, stop, code, root):
+        written = self._native.write(columns, start, stop, code, root)
+        if written is None:
             return []
-        return self.collection._new_state()
+        return [Revision(self.collection.changelog, *written)]
 
     def update(self, frame):
         "Replaces the values of the columns `frame` holds, on the rows of its index"

@@ -127,10 +127,11 @@ Rows write_rows(const CollectionState& st, const Commit& base, const std::string
   return st.prepare(label, prepare_frame(sch, input, context), options);
 }
 
-bool Series::write(const Frame& input, const WriteOptions& options) {
+bool Series::write(const Frame& input, const WriteOptions& options, Revision* revision) {
   Snapshot base = options.root ? Snapshot{std::nullopt, Commit(state_->schema)} : state_->snapshot();
   Snapshot written{std::nullopt, Commit(state_->schema)};
   if (!state_->commit_rows(base, write_rows(*state_, base.commit, label_, input, options), false, &written)) return false;
+  if (revision && written.revision) *revision = *written.revision;
   compact_after_write(*state_, written, {label_});
   return true;
 }

@@ -487,8 +487,14 @@ NB_MODULE(_native, m) {
              bool root) {
             Frame f = frame_from_py(columns);
             WriteOptions o = write_options(s.schema(), start, stop, closed, root);
-            nb::gil_scoped_release release;
-            return s.write(f, o);
+            Revision rev;
+            bool wrote;
+            {
+              nb::gil_scoped_release release;
+              wrote = s.write(f, o, &rev);
+            }
+            // The revision written, (parent, child); None when nothing changed.
+            return wrote ? nb::object(nb::make_tuple(rev.parent, rev.child)) : nb::none();
           },
           "columns"_a, "start"_a = nb::none(), "stop"_a = nb::none(), "closed"_a = "b", "root"_a = false)
       .def(

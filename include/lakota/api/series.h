@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "lakota/history/changelog.h"
 #include "lakota/model/commit.h"
 #include "lakota/model/frame.h"
 
@@ -51,7 +52,9 @@ class Series {
   // range: rows of the series in that range are replaced. Returns false when nothing
   // changed (no revision written); so do the other writes below. Throws InvalidInput for a frame
   // that does not fit the schema or whose index is not strictly increasing.
-  bool write(const Frame& frame, const WriteOptions& options = {});
+  // `written`, when given, receives the revision of the write (not of the merge or the
+  // compaction that may follow it).
+  bool write(const Frame& frame, const WriteOptions& options = {}, Revision* written = nullptr);
   // Removes the rows in [start, stop] (flags from `closed`).
   bool delete_range(const Tuple& start, const Tuple& stop, Closed closed = Closed::both());
   // Replaces some non-index columns of existing rows; `frame` has the index columns and
