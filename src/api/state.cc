@@ -279,8 +279,8 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
     std::vector<EncodedColumn> encoded(sch.size());
     auto encode_one = [&](size_t k) {
       encoded[k] = encode_column(sch[k], part.columns()[k], this->options.encode);
-      if (encoded[k].bytes.size() >= kEmbedMaxSize)
-        segments.write(SegmentRef{encoded[k].digest, &sch[k], part.size()}, encoded[k].bytes);
+      if (encoded[k].data().size() >= kEmbedMaxSize)
+        segments.write(SegmentRef{encoded[k].digest, &sch[k], part.size()}, encoded[k].data());
     };
     if (part.size() >= 65536 && sch.size() > 1) {
       std::vector<std::future<void>> jobs;
@@ -295,8 +295,8 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
     Embedded embedded;
     for (size_t k = 0; k < sch.size(); ++k) {
       row.digests.push_back(encoded[k].digest);
-      if (encoded[k].bytes.size() < kEmbedMaxSize)
-        embedded[encoded[k].digest] = std::make_shared<const std::string>(std::move(encoded[k].bytes));
+      if (encoded[k].data().size() < kEmbedMaxSize)
+        embedded[encoded[k].digest] = std::make_shared<const std::string>(encoded[k].data());
     }
     row.length = int64_t(part.size());
     bool first = begin == 0, last = end == n;

@@ -256,7 +256,7 @@ std::string lzma_decode(std::string_view data, std::string_view what, size_t max
 
 }  // namespace
 
-std::string blosc_encode(const void* data, size_t nbytes, size_t typesize, const BloscParams& params) {
+size_t blosc_encode_into(const void* data, size_t nbytes, size_t typesize, const BloscParams& params, void* dst) {
   if (nbytes > kBloscMaxBytes) {
     throw InvalidInput("blosc cannot encode " + std::to_string(nbytes) + " bytes in one buffer (limit " +
                        std::to_string(kBloscMaxBytes) + ")");
@@ -270,12 +270,17 @@ std::string blosc_encode(const void* data, size_t nbytes, size_t typesize, const
   if (params.blocksize > size_t(BLOSC_MAX_BLOCKSIZE))
     throw InvalidInput("blosc block size " + std::to_string(params.blocksize) + " is over blosc's limit (" +
                        std::to_string(BLOSC_MAX_BLOCKSIZE) + ")");
-  std::string out(nbytes + BLOSC_MAX_OVERHEAD, '\0');
   int n = blosc_compress_ctx(params.clevel, params.bitshuffle ? BLOSC_BITSHUFFLE : BLOSC_SHUFFLE,
-                             typesize > BLOSC_MAX_TYPESIZE ? 1 : typesize, nbytes, data, out.data(), out.size(),
-                             params.compressor, params.blocksize, blosc_threads(nbytes, params.threads));
+                             typesize > BLOSC_MAX_TYPESIZE ? 1 : typesize, nbytes, data, dst,
+                             nbytes + BLOSC_MAX_OVERHEAD, params.compressor, params.blocksize,
+                             blosc_threads(nbytes, params.threads));
   if (n <= 0) throw Error("blosc: compression failed (" + std::to_string(n) + ")");
-  out.resize(n);
+  return size_t(n);
+}
+
+std::string blosc_encode(const void* data, size_t nbytes, size_t typesize, const BloscParams& params) {
+  std::string out(nbytes + BLOSC_MAX_OVERHEAD, '\0');
+  out.resize(blosc_encode_into(data, nbytes, typesize, params, out.data()));
   return out;
 }
 

@@ -235,7 +235,7 @@ TEST(BloscSettings, SmallArraysAreTheReferencesLargeOnesOurs) {
     EncodeOptions e;
     e.blosc = codec;
     auto enc = encode_column(value, col, e);
-    EXPECT_TRUE(decode_column(value, enc.bytes, "test", {x.size(), enc.digest}).equals(col));
+    EXPECT_TRUE(decode_column(value, enc.data(), "test", {x.size(), enc.digest}).equals(col));
   }
 }
 

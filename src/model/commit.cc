@@ -129,7 +129,7 @@ std::string Commit::encode() const {
   EncodeOptions as_reference;  // a commit's fields are the reference's, byte for byte
   as_reference.reference_below = SIZE_MAX;
   auto enc = [&](const ColumnDef& def, const Column& c) -> std::string_view {
-    store.push_back(encode_column(def, c, as_reference, false).bytes);
+    store.push_back(std::string(encode_column(def, c, as_reference, false).data()));
     return store.back();
   };
   CommitDocumentView doc;

@@ -227,7 +227,13 @@ EncodedColumn encode_column(const ColumnDef& def, const Column& column, const En
         p.clevel = codec.clevel;
         p.blocksize = codec.blocksize;
         if (beside) p.threads = 1;  // the hash has the other core
-        bytes = blosc_encode(column.data(), column.nbytes(), def.dtype.size, p);
+        if (column.nbytes() >= kHashBesideBytes && def.codecs.size() == 1) {
+          auto buf = std::make_shared<Buffer>(column.nbytes() + 16);
+          buf->size = blosc_encode_into(column.data(), column.nbytes(), def.dtype.size, p, buf->bytes.get());
+          out.buffer = std::move(buf);
+        } else {
+          bytes = blosc_encode(column.data(), column.nbytes(), def.dtype.size, p);
+        }
       } else {
         bytes = byte_encode(def.codecs[0], std::string_view(reinterpret_cast<const char*>(column.data()), column.nbytes()));
       }
@@ -244,7 +250,7 @@ EncodedColumn encode_column(const ColumnDef& def, const Column& column, const En
     else bytes = byte_encode(c, bytes);
   }
   if (with_digest && !def.dtype.fixed_width()) out.digest = sha1_hex(bytes);
-  out.bytes = std::move(bytes);
+  if (!out.buffer) out.bytes = std::move(bytes);
   return out;
 }
 

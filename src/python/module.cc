@@ -194,7 +194,7 @@ NB_MODULE(_native, m) {
           nb::gil_scoped_release release;
           enc = encode_column(def, col);
         }
-        return nb::make_tuple(nb::bytes(enc.bytes.data(), enc.bytes.size()), enc.digest);
+        return nb::make_tuple(nb::bytes(enc.data().data(), enc.data().size()), enc.digest);
       },
       "dt"_a, "codecs"_a, "payload"_a);
   m.def(

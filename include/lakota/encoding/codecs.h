@@ -28,6 +28,9 @@ struct BloscParams {
 // Compresses `nbytes` of elements of `typesize` bytes. Throws InvalidInput when the buffer
 // is over blosc's limit (kBloscMaxBytes).
 std::string blosc_encode(const void* data, size_t nbytes, size_t typesize, const BloscParams& params = {});
+// The same into `dst`, which holds `nbytes + 16` bytes (touched only as far as written):
+// returns the encoded size.
+size_t blosc_encode_into(const void* data, size_t nbytes, size_t typesize, const BloscParams& params, void* dst);
 inline constexpr size_t kBloscMaxBytes = 2147483647 - 16;
 
 struct BloscInfo {

@@ -88,7 +88,13 @@ struct EncodeOptions {
 
 struct EncodedColumn {
   std::string bytes;
+  // Large numeric arrays: compressed straight into memory that nothing zero-filled (only
+  // the pages written are ever touched); `bytes` is then empty.
+  std::shared_ptr<const Buffer> buffer;
   std::string digest;  // sha1 of the raw values (fixed-width) or of the bytes (str, object)
+  std::string_view data() const {
+    return buffer ? std::string_view(reinterpret_cast<const char*>(buffer->bytes.get()), buffer->size) : bytes;
+  }
 };
 
 EncodedColumn encode_column(const ColumnDef& def, const Column& column, const EncodeOptions& options = {},
