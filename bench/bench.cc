@@ -134,6 +134,49 @@ void run_sync(size_t rows, size_t appends, size_t append_rows, bool sync) {
   fs::remove_all(base);
 }
 
+// Automatic compaction: 1,000 appends of 1,000 rows with each fanout, and what it costs.
+// Rows per commit (the size of every revision file) against the bytes of segments written
+// (data rewritten by merges, which older revisions keep referencing until trim and gc).
+void run_compaction(size_t appends, size_t append_rows) {
+  std::printf("\nautomatic compaction, %zu appends of %zu rows, file pod, fsync off:\n", appends, append_rows);
+  std::printf("%-12s %10s %14s %16s %14s %14s %12s\n", "fanout", "appends s", "rows at end", "mean rows/commit",
+              "revisions MB", "segments MB", "read s");
+  for (size_t fanout : {size_t(0), size_t(4), size_t(8), size_t(16), size_t(32)}) {
+    fs::path dir = fs::temp_directory_path() / ("lakota-bench-compact-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    FilePodOptions po;
+    po.fsync = false;
+    RepoOptions o;
+    o.compaction.enabled = fanout > 0;
+    o.compaction.fanout = std::max<size_t>(fanout, 2);
+    Repo repo(make_file_pod(dir.string(), po), o);
+    Schema schema = Schema::parse({{"timestamp", "timestamp*"}, {"value", "float"}});
+    auto c = repo.create_collection(schema, "c");
+    auto s = c.series("s");
+    auto t0 = std::chrono::steady_clock::now();
+    for (size_t k = 0; k < appends; ++k) s.write(make_frame(1600000000 + int64_t(k * append_rows), append_rows));
+    double took = seconds_since(t0);
+    t0 = std::chrono::steady_clock::now();
+    size_t n = s.read().size();
+    double read = seconds_since(t0);
+    if (n != appends * append_rows) std::fprintf(stderr, "read %zu rows\n", n);
+    double rows = 0, revs = 0, revision_bytes = 0, segment_bytes = 0;
+    for (const auto& [rev, ci] : c.revisions()) {
+      rows += double(ci.size());
+      revs += 1;
+    }
+    for (auto& e : fs::recursive_directory_iterator(dir)) {
+      if (!e.is_regular_file()) continue;
+      std::string rel = fs::relative(e.path(), dir).string();
+      (rel.find(c.path()) == 0 ? revision_bytes : segment_bytes) += double(e.file_size());
+    }
+    std::printf("%-12s %10.3f %14zu %16.1f %14.1f %14.1f %12.4f\n", fanout ? std::to_string(fanout).c_str() : "off",
+                took, c.leaf_commit()->size(), rows / revs, revision_bytes / 1e6, segment_bytes / 1e6, read);
+    std::fflush(stdout);
+    fs::remove_all(dir);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -155,4 +198,5 @@ int main(int argc, char** argv) {
   run("memory", make_memory_pod(), rows, appends, append_rows);
   run_sync(rows, appends, append_rows, true);
   run_sync(rows, appends, append_rows, false);
+  run_compaction(appends, append_rows);
 }
