@@ -62,7 +62,7 @@ class Setting:
 DEFAULT = Setting("default", {}, set(TASKS))
 OURS = [DEFAULT, Setting("fsync-off", {"LAKOTA_FSYNC": "0"}, WRITES),
         Setting("no-digest", {"LAKOTA_VERIFY": "0"}, READS),
-        Setting("compact", {"LAKOTA_COMPACT": "1"}, {"appends", "append_latency"})]  # opt-in for now
+        Setting("no-compact", {"LAKOTA_COMPACT": "0"}, {"appends", "append_latency"})]
 POSTGRES = [DEFAULT, Setting("sync-commit-off", {"PGOPTIONS": "-c synchronous_commit=off"}, WRITES)]
 
 

@@ -77,7 +77,11 @@ size_t compact_after_write(CollectionState& st, const Snapshot& written, const s
     // Yield to writers: commit only on the write's revision, still the state and the only head.
     auto now = st.history();
     if (now->empty() || !now->settled() || now->state()->path() != written.revision->path()) return 0;
-    return st.commit_rows(written, rows, /*earliest=*/true) ? removed : 0;
+    // On the state as the history sees it: a write that landed as a revisit (written again
+    // under its parent, after the copy the log expands) must be based on as a revisit, or
+    // the compaction goes under the first copy, where it never becomes the state.
+    Snapshot base{*now->state(), written.commit};
+    return st.commit_rows(base, rows, /*earliest=*/true) ? removed : 0;
   } catch (const Error&) {
     return 0;
   }

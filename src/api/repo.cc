@@ -39,13 +39,7 @@ bool env_flag(const char* name) {
 
 bool RepoOptions::default_verify_digests() { return env_flag("LAKOTA_VERIFY"); }
 bool RepoOptions::default_auto_merge() { return env_flag("LAKOTA_AUTO_MERGE"); }
-// Off until a race is closed: a write landing late on an older base (an earlier log
-// position) can still be hidden by a merged row (docs/notes.md, issue 9). LAKOTA_COMPACT=1
-// turns it on.
-bool CompactionOptions::default_enabled() {
-  const char* env = std::getenv("LAKOTA_COMPACT");
-  return env && env_flag("LAKOTA_COMPACT");
-}
+bool CompactionOptions::default_enabled() { return env_flag("LAKOTA_COMPACT"); }
 
 const std::string& registry_path() { return kRegistryPath; }
 

@@ -24,7 +24,7 @@ namespace lakota {
 // stay until trim and gc), and the compaction is a revision of its own that yields to any
 // concurrent write (see compact.h).
 struct CompactionOptions {
-  bool enabled = default_enabled();  // LAKOTA_COMPACT=1 turns it on (off for now: see repo.cc)
+  bool enabled = default_enabled();  // LAKOTA_COMPACT=0 turns it off
   size_t fanout = 8;
   size_t max_rows = size_t(1) << 20;
   static bool default_enabled();
