@@ -40,9 +40,14 @@ std::vector<CompactionRun> plan_compaction(const std::vector<int64_t>& lengths, 
       stack.push_back(merged);
     }
   }
+  // A run of empty rows (deletes) and at most one row of values is left alone: merging it
+  // would rewrite nothing, or make an empty row (all empty rows of a series look alike).
   std::vector<CompactionRun> out;
-  for (const auto& e : stack)
-    if (e.run.end - e.run.begin > 1) out.push_back(e.run);
+  for (const auto& e : stack) {
+    size_t with_values = 0;
+    for (size_t i = e.run.begin; i < e.run.end; ++i) with_values += lengths[i] > 0;
+    if (with_values >= 2) out.push_back(e.run);
+  }
   return out;
 }
 
@@ -82,7 +87,7 @@ size_t compact_after_write(CollectionState& st, const Snapshot& written, const s
     // the compaction goes under the first copy, where it never becomes the state.
     Snapshot base{*now->state(), written.commit};
     return st.commit_rows(base, rows, /*earliest=*/true) ? removed : 0;
-  } catch (const Error&) {
+  } catch (...) {  // std::system_error from a thread, bad_alloc: the write is committed all the same
     return 0;
   }
 }

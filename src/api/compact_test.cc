@@ -37,6 +37,14 @@ TEST(CompactionPlan, ACascadeIsOneRun) {
   EXPECT_EQ(runs[0].rows, 80);
 }
 
+TEST(CompactionPlan, DeletesAloneAreNotMerged) {
+  // Empty rows (deletes) share their digests: a merge of them alone, or of them and one
+  // row of values, would rewrite nothing and make an empty row that looks like any other.
+  EXPECT_TRUE(plan_compaction({0, 0, 0, 0}, tiers(4)).empty());
+  EXPECT_TRUE(plan_compaction({0, 1, 0, 0}, tiers(4)).empty());
+  EXPECT_EQ(spans(plan_compaction({1, 0, 1, 0}, tiers(4))), (std::vector<std::pair<size_t, size_t>>{{0, 4}}));
+}
+
 TEST(CompactionPlan, NeverOverMaxRows) {
   EXPECT_TRUE(plan_compaction({300, 300, 300, 300}, tiers(4, 1000)).empty());
   // Mixed tiers do not merge: 1 row of 300 then 3 of 5 (fanout 4).

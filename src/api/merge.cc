@@ -267,12 +267,18 @@ Rewrites rewrites_of(const CollectionState& st, const History& history, const st
       auto old_rows = rows_vector(b);
       for (size_t k = 0; k < a.size(); ++k) {
         CommitRow merged = a.row(k);
+        // An empty row is a delete, not a merge: all empty rows of a series share their
+        // digests, so one taken as merged would stand for every delete of the series.
+        if (merged.length == 0) continue;
         if (std::any_of(old_rows.begin(), old_rows.end(), [&](const CommitRow& o) { return same_row(o, merged); }))
           continue;
         auto& into = out[{label, merged.digests}];
         if (!into.empty()) continue;  // the same merged row written twice
-        for (const auto& o : old_rows)
+        for (const auto& o : old_rows) {
+          if (o.digests == merged.digests) continue;  // a piece of itself: nothing to put back
           if (auto piece = clip(o, merged.start, merged.stop, merged.closed)) into.emplace_back(*piece, embedded_of(before, o));
+        }
+        if (into.empty()) out.erase({label, merged.digests});
       }
     }
   }

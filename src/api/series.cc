@@ -47,8 +47,11 @@ Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, con
     auto it = std::find(idx.begin(), idx.end(), c);
     bool whole = lo == 0 && hi == size_t(ci.length(s.row));  // read whole, its digest checked
     size_t at = size_t(it - idx.begin());
+    // The searched index column's blocks serve its first selection only: a BloscArray is
+    // used by one thread at a time (a column selected twice reads its own copy).
+    bool first = std::find(cols.begin(), cols.end(), c) == cols.begin() + std::ptrdiff_t(k);
     if (at < s.index.size() && s.index[at]) out[k] = s.index[at]->slice(lo, hi);
-    else if (it == idx.begin() && s.index_blocks && !whole) out[k] = s.index_blocks->decode(lo, hi - lo);
+    else if (it == idx.begin() && s.index_blocks && first && !whole) out[k] = s.index_blocks->decode(lo, hi - lo);
     else out[k] = st.load_column_range(ci, s.row, c, lo, hi);
   };
   // Large columns decode (and have their digests checked) side by side.

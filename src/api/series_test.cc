@@ -69,6 +69,28 @@ TEST_P(SeriesTest, WritesAndReadsBack) {
   EXPECT_FALSE(temperature(repo()).series("Paris").exists());
 }
 
+TEST_P(SeriesTest, RangeReadsOfLargeIndexesFindTheirBounds) {
+  // 100,000 rows: the index is searched by blocks, by interpolation. Float bounds near the
+  // limits of a double must not break the interpolation, and the answer must be exact.
+  auto c = repo().create_collection(Schema::parse({{"x", "float*"}, {"v", "int"}}), "c");
+  const int n = 100000;
+  std::vector<double> x(n);
+  std::vector<int64_t> v(n);
+  for (int i = 0; i < n; ++i) {
+    x[i] = double(i - n / 2) * (1.7e308 / (n / 2));  // -1.7e308 to 1.7e308: their difference overflows
+    v[i] = i;
+  }
+  c.series("s").write(Frame({"x", "v"}, {Column::from_vector(DType::parse("float"), x), Column::from_vector(DType::parse("int"), v)}));
+  for (int lo : {0, 1, 777, n / 2, n - 10}) {
+    Query q;
+    q.start = {x[lo]};
+    q.stop = {x[std::min(lo + 5000, n - 1)]};
+    Frame f = c.series("s").read(q);
+    ASSERT_EQ(f.size(), size_t(std::min(lo + 5000, n - 1) - lo)) << lo;
+    EXPECT_EQ(f["v"].values<int64_t>()[0], lo);
+  }
+}
+
 TEST_P(SeriesTest, RangesHonourClosedFlags) {
   auto s = temperature(repo()).series("x");
   s.write(ts_frame({10, 20, 30, 40}, {1, 2, 3, 4}));

@@ -189,6 +189,7 @@ class BlockSearch {
       size_t probe = (lo + hi) / 2;
       if (interpolate && target && lo_at && hi_at && hi_at->second > lo_at->second) {
         double t = (*target - lo_at->second) / (hi_at->second - lo_at->second);
+        if (!std::isfinite(t)) t = 0.5;  // bounds near the double's limits overflow: bisect
         double pos = double(lo_at->first) + std::clamp(t, 0.0, 1.0) * double(hi_at->first - lo_at->first);
         probe = std::clamp(size_t(pos) / per_block_, lo, hi - 1);
       }

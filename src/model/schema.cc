@@ -13,6 +13,8 @@ namespace {
 // From this size on, an array's digest is hashed on a thread of its own while the array is
 // compressed (sha1 runs at about 2 GB/s: 40 ms for 80 MB).
 constexpr size_t kHashBesideBytes = size_t(1) << 20;
+// Encoded arrays under this size are embedded in their commit (api/state.cc, kEmbedMaxSize).
+constexpr size_t kReferenceEmbedBytes = 1024;
 
 std::vector<std::string> tokenize(const std::string& def) {
   std::vector<std::string> out;
@@ -233,6 +235,15 @@ EncodedColumn encode_column(const ColumnDef& def, const Column& column, const En
           out.buffer = std::move(buf);
         } else {
           bytes = blosc_encode(column.data(), column.nbytes(), def.dtype.size, p);
+        }
+        // So small that its commit embeds it (a constant column, regular timestamps): the
+        // reference's bytes, so that the commit is the reference's too.
+        if ((out.buffer ? out.buffer->size : bytes.size()) < kReferenceEmbedBytes && !(codec == BloscCodec{"zstd", 5, 0})) {
+          BloscParams ref;
+          ref.compressor = "zstd";
+          ref.clevel = 5;
+          out.buffer.reset();
+          bytes = blosc_encode(column.data(), column.nbytes(), def.dtype.size, ref);
         }
       } else {
         bytes = byte_encode(def.codecs[0], std::string_view(reinterpret_cast<const char*>(column.data()), column.nbytes()));
