@@ -9,16 +9,21 @@
 
 namespace lakota {
 
+std::string to_hex(const void* data, size_t size) {
+  static const char* digits = "0123456789abcdef";
+  auto p = static_cast<const unsigned char*>(data);
+  std::string out(2 * size, '0');
+  for (size_t i = 0; i < size; ++i) {
+    out[2 * i] = digits[p[i] >> 4];
+    out[2 * i + 1] = digits[p[i] & 15];
+  }
+  return out;
+}
+
 std::string sha1_hex(const void* data, size_t size) {
   unsigned char md[SHA_DIGEST_LENGTH];
   SHA1(static_cast<const unsigned char*>(data), size, md);
-  static const char* digits = "0123456789abcdef";
-  std::string out(2 * SHA_DIGEST_LENGTH, '0');
-  for (int i = 0; i < SHA_DIGEST_LENGTH; ++i) {
-    out[2 * i] = digits[md[i] >> 4];
-    out[2 * i + 1] = digits[md[i] & 15];
-  }
-  return out;
+  return to_hex(md, sizeof md);
 }
 
 std::string sha1_hex(std::string_view data) { return sha1_hex(data.data(), data.size()); }

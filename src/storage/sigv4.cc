@@ -8,18 +8,10 @@
 #include <algorithm>
 #include <ctime>
 
+#include "lakota/encoding/hash.h"
+
 namespace lakota::sigv4 {
 namespace {
-
-std::string hex(const unsigned char* p, size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out(2 * n, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = digits[p[i] >> 4];
-    out[2 * i + 1] = digits[p[i] & 15];
-  }
-  return out;
-}
 
 std::string hmac(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -90,7 +82,7 @@ std::string uri_encode(std::string_view s, bool keep_slash) {
 std::string sha256_hex(std::string_view data) {
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return hex(md, sizeof md);
+  return to_hex(md, sizeof md);
 }
 
 std::string md5_base64(std::string_view data) {
@@ -150,7 +142,7 @@ std::string authorization(const Request& r, const Credentials& creds, std::strin
   std::string sig = hmac(key, string_to_sign(r, date, region, service));
   return "AWS4-HMAC-SHA256 Credential=" + creds.access_key + "/" + day + "/" + std::string(region) + "/" +
          std::string(service) + "/aws4_request,SignedHeaders=" + signed_headers(canonical_headers(r)) +
-         ",Signature=" + hex(reinterpret_cast<const unsigned char*>(sig.data()), sig.size());
+         ",Signature=" + to_hex(sig.data(), sig.size());
 }
 
 }  // namespace lakota::sigv4

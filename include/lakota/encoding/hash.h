@@ -8,6 +8,8 @@
 
 namespace lakota {
 
+// Lowercase hex of `size` bytes.
+std::string to_hex(const void* data, size_t size);
 // 40-char lowercase hex sha1 of `data`.
 std::string sha1_hex(std::string_view data);
 std::string sha1_hex(const void* data, size_t size);
