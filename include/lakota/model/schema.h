@@ -81,7 +81,8 @@ struct EncodeOptions {
   std::map<std::string, BloscCodec> columns;
   // Arrays smaller than this are compressed as the reference does (zstd level 5, blosc's
   // block size), so that the commits that embed them are the reference's byte for byte.
-  size_t reference_below = 65536;
+  // (Larger ones that compress below the embedding limit are compressed again that way.)
+  size_t reference_below = 1024;
   // The codec of an array of `nbytes` raw bytes of column `def`.
   BloscCodec codec_for(const ColumnDef& def, size_t nbytes) const;
 };
