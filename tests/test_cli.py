@@ -196,6 +196,24 @@ def test_bad_inputs_change_nothing(lakota):
     bad(lakota, ["-r", "a", "-r", "ftp://b", "ls"], None, EXIT_INVALID, "ftp")
 
 
+def test_a_large_csv_is_written_in_parts_as_one_write(lakota):
+    # `write` reads 2^20 rows at a time (each a row of one commit): a CSV longer than that
+    # is one revision, and a row out of order in the second part is refused by its number
+    # with nothing written.
+    lakota("create", "big", "id int*", "v float")
+    n, part = 1_100_000, 1 << 20
+    rows = [f"{i},{i % 7}.5" for i in range(n)]
+    swapped = rows[:]
+    swapped[part], swapped[part - 1] = swapped[part - 1], swapped[part]
+    bad(lakota, ["write", "big/s"], "id,v\n" + "\n".join(swapped) + "\n", EXIT_INVALID,
+        f"row {part + 1}", "not sorted")
+    assert lakota("write", "big/s", input="id,v\n" + "\n".join(rows) + "\n").code == 0
+    assert lakota("len", "big/s").out.strip() == str(n)
+    assert len([line for line in lakota("rev", "big").out.splitlines() if line.startswith("Revision")]) == 1
+    out = lakota("read", "big/s", "--gt", str(part - 2), "--lt", str(part + 2)).out
+    assert out.splitlines()[1:] == rows[part - 2:part + 2]
+
+
 def test_corrupt_files_are_reported(lakota):
     setup_temperature(lakota)
     repo = lakota.cwd / ".lakota"

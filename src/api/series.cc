@@ -139,6 +139,44 @@ bool Series::write(const Frame& input, const WriteOptions& options, Revision* re
   return true;
 }
 
+bool Series::write_parts(const std::function<std::optional<Frame>()>& next, Revision* revision) {
+  const Schema& sch = *state_->schema;
+  if (state_->kv) {
+    std::vector<Frame> parts;
+    while (auto part = next()) parts.push_back(std::move(*part));
+    return !parts.empty() && write(Frame::concat(parts), {}, revision);
+  }
+  std::string context = "series '" + state_->label + "/" + label_ + "'";
+  Rows rows;
+  std::vector<PendingSegment> pending;
+  std::optional<Frame> tail;  // the last row of the frames so far
+  size_t seen = 0;            // their rows
+  while (auto part = next()) {
+    Frame frame = prepare_frame(sch, *part, context, seen);
+    if (frame.empty()) continue;
+    // The index goes on increasing across frames (the message numbers rows as one frame's).
+    if (tail) check_sorted(sch, Frame::concat({*tail, frame.slice(0, 1)}), context, false, seen - 1);
+    // Each frame continues where the previous one stopped, as the rows of one large write.
+    WriteOptions options;
+    if (tail) {
+      options.start = index_tuple(sch, *tail, 0);
+      options.closed = Closed{false, true};
+    }
+    for (auto& r : state_->prepare(label_, frame, options, &pending)) rows.push_back(std::move(r));
+    tail = frame.slice(frame.size() - 1, frame.size());
+    seen += frame.size();
+  }
+  if (rows.empty()) return false;
+  state_->write_segments(pending);
+  pending.clear();
+  Snapshot base = state_->snapshot();
+  Snapshot written{std::nullopt, Commit(state_->schema)};
+  if (!state_->commit_rows(base, rows, false, &written)) return false;
+  if (revision && written.revision) *revision = *written.revision;
+  compact_after_write(*state_, written, {label_});
+  return true;
+}
+
 bool Series::delete_range(const Tuple& start, const Tuple& stop, Closed closed) {
   auto rows = state_->prepare_delete(label_, start, stop, closed);
   return state_->commit_rows(state_->snapshot(), rows);

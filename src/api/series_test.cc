@@ -1,6 +1,7 @@
 // Engine tests of the api layer, run on the memory pod and on the file pod.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <thread>
 
@@ -301,6 +302,59 @@ TEST_P(SeriesTest, LargeWritesBecomeSeveralRowsOfOneCommit) {
   // A sparse overwrite over the whole range removes what it does not hold.
   s.write(ts_frame({1, 2099}, {-1, -1}));
   EXPECT_EQ(ints(s.read()["timestamp"]), (std::vector<int64_t>{0, 1, 2099}));
+}
+
+// Frames that arrive one after the other (a CSV read in parts) make one write: one
+// revision whose rows continue each other, the same state as one write of them all, which
+// replaces what the series held between the frames too.
+TEST_P(SeriesTest, WritePartsIsOneWriteOfAllTheParts) {
+  auto c = temperature(repo());
+  auto s = c.series("x"), whole = c.series("whole");
+  std::vector<int64_t> old_t{5, 15, 25, 35, 999};  // 15 and 25 fall between two frames
+  s.write(ts_frame(old_t, {1, 1, 1, 1, 1}));
+  whole.write(ts_frame(old_t, {1, 1, 1, 1, 1}));
+  std::vector<Frame> parts{ts_frame({0, 1, 10}, {0, 1, 10}), ts_frame({}, {}), ts_frame({20, 30}, {20, 30}),
+                           ts_frame({40}, {40})};
+  size_t next = 0;
+  size_t before = revisions(c);
+  ASSERT_TRUE(s.write_parts([&]() -> std::optional<Frame> {
+    if (next == parts.size()) return std::nullopt;
+    return parts[next++];
+  }));
+  EXPECT_EQ(revisions(c), before + 1);
+  whole.write(ts_frame({0, 1, 10, 20, 30, 40}, {0, 1, 10, 20, 30, 40}));
+  EXPECT_EQ(ints(s.read()["timestamp"]), ints(whole.read()["timestamp"]));
+  EXPECT_EQ(ints(s.read()["timestamp"]), (std::vector<int64_t>{0, 1, 10, 20, 30, 40, 999}));
+  EXPECT_EQ(doubles(s.read()["value"]), doubles(whole.read()["value"]));
+  EXPECT_FALSE(s.write_parts([] { return std::optional<Frame>(); }));  // nothing to write
+}
+
+// A frame that does not start after the previous one ends is refused, naming the row as
+// one frame of them all would, and nothing is stored: not even the segments of the frames
+// before it.
+TEST_P(SeriesTest, WritePartsRefusesFramesOutOfOrderAndStoresNothing) {
+  auto c = temperature(repo());
+  auto s = c.series("x");
+  s.write(ts_frame({1}, {1}));
+  auto files = pod->walk();
+  std::vector<double> noise(2000);
+  std::vector<int64_t> t(2000);
+  for (int i = 0; i < 2000; ++i) t[i] = 100 + i, noise[i] = std::sin(i * 1.7) * 1e6 + i * 1e-7;
+  for (int64_t restart : {int64_t(2099), int64_t(50)}) {  // equal to the last index; before it
+    std::vector<Frame> parts{ts_frame(t, noise), ts_frame({restart, 5000}, {1, 2})};
+    size_t next = 0;
+    std::string msg = error_of<InvalidInput>([&] {
+      s.write_parts([&]() -> std::optional<Frame> {
+        if (next == parts.size()) return std::nullopt;
+        return parts[next++];
+      });
+    });
+    EXPECT_NE(msg.find(restart == 2099 ? "duplicated index at rows 2000 and 2001" : "not sorted at row 2001"),
+              std::string::npos) << msg;
+    EXPECT_NE(msg.find("temperature/x"), std::string::npos) << msg;
+  }
+  EXPECT_EQ(pod->walk(), files);
+  EXPECT_EQ(ints(s.read()["timestamp"]), (std::vector<int64_t>{1}));
 }
 
 TEST_P(SeriesTest, KeyValueCollectionsUpsertAndDeleteKeys) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <numeric>
 
+#include "common/parallel.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
 #include "merge.h"
@@ -263,8 +264,14 @@ Span CollectionState::span(const Commit& commit, const RowView& view) const {
   return s;
 }
 
+void CollectionState::write_segments(const std::vector<PendingSegment>& pending) const {
+  parallel_for(pending.size(), pod->parallelism(),
+               [&](size_t i) { segments.write(pending[i].ref, pending[i].encoded.data()); });
+}
+
 std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::string& series, const Frame& frame,
-                                                                     const WriteOptions& options) const {
+                                                                     const WriteOptions& options,
+                                                                     std::vector<PendingSegment>* pending) const {
   const Schema& sch = *schema;
   size_t n = frame.size();
   // Rows per segment: every column's raw array must fit the segment limit.
@@ -280,7 +287,7 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
     std::vector<EncodedColumn> encoded(sch.size());
     auto encode_one = [&](size_t k) {
       encoded[k] = encode_column(sch[k], part.columns()[k], this->options.encode);
-      if (encoded[k].data().size() >= kEmbedMaxSize)
+      if (encoded[k].data().size() >= kEmbedMaxSize && !pending)
         segments.write(SegmentRef{encoded[k].digest, &sch[k], part.size()}, encoded[k].data());
     };
     if (part.size() >= 65536 && sch.size() > 1) {
@@ -290,6 +297,11 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
       for (auto& j : jobs) j.get();
     } else {
       for (size_t k = 0; k < sch.size(); ++k) encode_one(k);
+    }
+    if (pending) {
+      for (size_t k = 0; k < sch.size(); ++k)
+        if (encoded[k].data().size() >= kEmbedMaxSize)
+          pending->push_back({SegmentRef{encoded[k].digest, &sch[k], part.size()}, encoded[k]});
     }
     CommitRow row;
     row.label = series;
@@ -469,9 +481,9 @@ Frame sort_frame(const Schema& schema, const Frame& frame, bool dedupe) {
   return Frame(frame.names(), std::move(cols));
 }
 
-Frame prepare_frame(const Schema& schema, const Frame& frame, const std::string& context) {
+Frame prepare_frame(const Schema& schema, const Frame& frame, const std::string& context, size_t first_row) {
   Frame f = conform(schema, frame);
-  check_sorted(schema, f, context);
+  check_sorted(schema, f, context, false, first_row);
   return f;
 }
 

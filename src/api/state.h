@@ -27,6 +27,12 @@ struct Span {
 
 using Rows = std::vector<std::pair<CommitRow, Embedded>>;
 
+// A segment a write has encoded but not stored yet (see CollectionState::prepare).
+struct PendingSegment {
+  SegmentRef ref;
+  EncodedColumn encoded;
+};
+
 // One state of a collection, read once: the reads and the commit of an operation that
 // reads before it writes (an upsert, an update, a rename) all use it, so that its commit
 // lands after the revision it was computed from, and a concurrent commit becomes a sibling
@@ -73,8 +79,12 @@ struct CollectionState {
   Span span(const Commit& commit, const RowView& view) const;
 
   // Encodes a conformed, checked frame, writes its segments, returns the commit rows.
+  // With `pending`, the segments are added there instead, for write_segments.
   std::vector<std::pair<CommitRow, Embedded>> prepare(const std::string& series, const Frame& frame,
-                                                      const WriteOptions& options) const;
+                                                      const WriteOptions& options,
+                                                      std::vector<PendingSegment>* pending = nullptr) const;
+  // Stores segments (side by side, as many at once as the pod takes).
+  void write_segments(const std::vector<PendingSegment>& pending) const;
   // The row that empties [start, stop] of a series.
   std::vector<std::pair<CommitRow, Embedded>> prepare_delete(const std::string& series, const Tuple& start,
                                                              const Tuple& stop, Closed closed) const;
@@ -119,7 +129,7 @@ std::string resolve_prefix(const std::string& prefix, const std::vector<std::str
                            const std::string& owner);
 
 // The frame a series write stores: conformed to the schema and checked.
-Frame prepare_frame(const Schema& schema, const Frame& frame, const std::string& context);
+Frame prepare_frame(const Schema& schema, const Frame& frame, const std::string& context, size_t first_row = 0);
 // Rows ordered by index (stable), keeping the first of equal keys when `dedupe`.
 Frame sort_frame(const Schema& schema, const Frame& frame, bool dedupe);
 

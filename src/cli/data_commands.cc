@@ -133,12 +133,14 @@ int cmd_create(const Globals& g, const std::string& label, const std::vector<std
 int cmd_write(const Globals& g, const std::string& label) {
   Repo repo = open_repo(g);
   Series series = get_series(repo, label, true);
-  Frame frame = text::read_csv_frame(std::cin, series.schema(), "stdin");
-  if (frame.empty()) return 0;  // nothing to write
+  // Read and written in frames of 2^20 rows (each a row of the commit, too large for a
+  // compaction to rewrite): memory holds one frame's text, not the whole input's.
+  text::CsvFrameReader reader(std::cin, series.schema(), "stdin");
   try {
-    series.write(frame);
+    series.write_parts([&] { return reader.next(size_t(1) << 20); });
   } catch (const InvalidInput& e) {
-    throw InvalidInput(std::string("stdin: ") + e.what());
+    std::string what = e.what();
+    throw InvalidInput(what.rfind("stdin", 0) == 0 ? what : "stdin: " + what);
   }
   return 0;
 }

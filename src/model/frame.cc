@@ -213,7 +213,8 @@ Tuple index_tuple(const Schema& schema, const Frame& frame, size_t row) {
   return t;
 }
 
-void check_sorted(const Schema& schema, const Frame& frame, std::string_view context, bool allow_duplicates) {
+void check_sorted(const Schema& schema, const Frame& frame, std::string_view context, bool allow_duplicates,
+                  size_t first_row) {
   const auto& idx = schema.index();
   size_t n = frame.size();
   auto fail = [&](size_t i, bool duplicate) {
@@ -223,8 +224,9 @@ void check_sorted(const Schema& schema, const Frame& frame, std::string_view con
       cur += (cur.empty() ? "" : ", ") + describe(frame.columns()[k], i);
     }
     std::string msg = std::string(context) + ": ";
-    if (duplicate) msg += "duplicated index at rows " + std::to_string(i) + " and " + std::to_string(i + 1) + " (" + cur + ")";
-    else msg += "index not sorted at row " + std::to_string(i + 1) + " (" + cur + " after " + prev + ")";
+    size_t row = first_row + i;
+    if (duplicate) msg += "duplicated index at rows " + std::to_string(row) + " and " + std::to_string(row + 1) + " (" + cur + ")";
+    else msg += "index not sorted at row " + std::to_string(row + 1) + " (" + cur + " after " + prev + ")";
     msg += "; sort the rows by index and remove duplicates before writing";
     throw InvalidInput(msg);
   };

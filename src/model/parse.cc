@@ -142,13 +142,30 @@ Tuple parse_bounds(const Schema& schema, const std::vector<std::string>& texts, 
   return out;
 }
 
-Column parse_column(const ColumnDef& def, const std::vector<std::string>& texts, size_t first_row) {
+namespace {
+
+template <class Texts>
+Column parse_texts(const ColumnDef& def, const Texts& texts, size_t first_row) {
   const DType& dt = def.dtype;
   size_t n = texts.size();
+  // Values are parsed without a location; the one that fails is parsed again with it, for
+  // the message (no text built per value).
   auto where = [&](size_t i) { return "row " + std::to_string(first_row + i) + ", column '" + def.name + "'"; };
+  auto located = [&](size_t i, auto&& parse) {
+    try {
+      return parse(std::string_view());
+    } catch (const InvalidInput&) {
+      return parse(std::string_view(where(i)));
+    }
+  };
   if (dt.kind == Kind::Str) {
-    for (size_t i = 0; i < n; ++i) check_string(texts[i], dt, where(i));
-    return Column::strings(texts);
+    std::vector<std::string> values;
+    values.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      located(i, [&](std::string_view w) { check_string(texts[i], dt, w); return 0; });
+      values.emplace_back(texts[i]);
+    }
+    return Column::strings(values);
   }
   if (dt.kind == Kind::Object) throw InvalidInput("column '" + def.name + "': object columns cannot be read from text");
   auto buf = std::make_shared<Buffer>(n * dt.size);
@@ -157,10 +174,10 @@ Column parse_column(const ColumnDef& def, const std::vector<std::string>& texts,
     T* out = reinterpret_cast<T*>(buf->bytes.get());
     for (size_t i = 0; i < n; ++i) {
       if (dt.kind == Kind::Float) {
-        double d = parse_double(texts[i], dt, where(i));
+        double d = located(i, [&](std::string_view w) { return parse_double(texts[i], dt, w); });
         out[i] = dt.size == 4 ? T(to_float32(d)) : T(d);
       } else {
-        Value v = parse_value(texts[i], dt, where(i));
+        Value v = located(i, [&](std::string_view w) { return parse_value(texts[i], dt, w); });
         // parse_value checked the range of the column's type.
         if (auto* x = std::get_if<int64_t>(&v)) out[i] = T(*x);
         else if (auto* u = std::get_if<uint64_t>(&v)) out[i] = T(*u);
@@ -168,6 +185,16 @@ Column parse_column(const ColumnDef& def, const std::vector<std::string>& texts,
     }
   });
   return Column(dt, std::move(buf), n);
+}
+
+}  // namespace
+
+Column parse_column(const ColumnDef& def, const std::vector<std::string>& texts, size_t first_row) {
+  return parse_texts(def, texts, first_row);
+}
+
+Column parse_column(const ColumnDef& def, const std::vector<std::string_view>& texts, size_t first_row) {
+  return parse_texts(def, texts, first_row);
 }
 
 }  // namespace lakota

@@ -118,7 +118,7 @@ TEST(IndexValues, NaNAndNaTAreNeverIndexValues) {
 
 TEST(Strings, InvalidUtf8IsRefusedWithRowAndColumn) {
   ColumnDef def = ColumnDef::parse("name", "str");
-  auto msg = invalid([&] { parse_column(def, {"ok", "bad \xff here"}); });
+  auto msg = invalid([&] { parse_column(def, std::vector<std::string>{"ok", "bad \xff here"}); });
   EXPECT_NE(msg.find("row 2, column 'name'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("invalid UTF-8"), std::string::npos) << msg;
   Schema s = Schema::parse({{"k", "int*"}, {"name", "str"}});

@@ -27,23 +27,36 @@ void check_text_schema(const Schema& schema) {
   }
 }
 
-Frame read_csv_frame(std::istream& in, const Schema& schema, std::string_view source) {
-  const std::string src(source);
-  CsvReader csv(in);
+struct CsvFrameReader::State {
+  State(std::istream& in, const Schema& schema, std::string_view source) : csv(in), schema(schema), src(source) {}
+  CsvReader csv;
+  const Schema& schema;
+  std::string src;
+  std::vector<std::string> names;
+  size_t rows_read = 0;  // data rows before this frame
+  bool done = false;
+
   // The reader's errors ("line N: ...") are errors in the user's input.
-  auto next = [&](CsvRecord& rec) {
+  bool next(CsvRecord& rec) {
     try {
       return csv.next(rec);
     } catch (const std::runtime_error& e) {
       throw InvalidInput(src + ", " + e.what());
     }
-  };
+  }
+};
+
+CsvFrameReader::CsvFrameReader(std::istream& in, const Schema& schema, std::string_view source)
+    : state_(std::make_unique<State>(in, schema, source)) {
+  State& st = *state_;
   CsvRecord header;
-  if (!next(header)) throw InvalidInput(src + ": no CSV header (expected the columns " + joined(schema.names(), ",") + ")");
-  const std::vector<std::string>& names = header.fields;
+  if (!st.next(header)) {
+    throw InvalidInput(st.src + ": no CSV header (expected the columns " + joined(schema.names(), ",") + ")");
+  }
+  st.names = std::move(header.fields);
   std::set<std::string> seen;
-  std::string at = src + ", line " + std::to_string(header.line) + ": ";
-  for (const auto& n : names) {
+  std::string at = st.src + ", line " + std::to_string(header.line) + ": ";
+  for (const auto& n : st.names) {
     if (!schema.find(n)) {
       throw InvalidInput(at + "column '" + n + "' is not in the schema (" + joined(schema.names(), ", ") + ")");
     }
@@ -51,24 +64,76 @@ Frame read_csv_frame(std::istream& in, const Schema& schema, std::string_view so
   }
   for (const auto& n : schema.names())
     if (!seen.count(n)) throw InvalidInput(at + "missing column '" + n + "'");
-  std::vector<std::vector<std::string>> texts(names.size());
+}
+
+CsvFrameReader::~CsvFrameReader() = default;
+
+std::optional<Frame> CsvFrameReader::next(size_t rows) {
+  std::vector<Frame> parts;
+  size_t count = 0;
+  while (count < rows) {
+    auto part = parse(std::min<size_t>(rows - count, 65536));
+    if (!part) break;
+    count += part->size();
+    parts.push_back(std::move(*part));
+  }
+  if (parts.empty()) return std::nullopt;
+  if (parts.size() == 1) return std::move(parts[0]);
+  return Frame::concat(parts);
+}
+
+std::optional<Frame> CsvFrameReader::parse(size_t rows) {
+  State& st = *state_;
+  if (st.done) return std::nullopt;
+  const auto& names = st.names;
+  // The cells of each column end to end in one string (no allocation per cell).
+  std::vector<std::string> text(names.size());
+  std::vector<std::vector<size_t>> ends(names.size());
   CsvRecord rec;
-  while (next(rec)) {
+  size_t count = 0;
+  while (count < rows) {
+    if (!st.next(rec)) {
+      st.done = true;
+      break;
+    }
     if (rec.fields.size() != names.size()) {
-      throw InvalidInput(src + ", line " + std::to_string(rec.line) + ": " + std::to_string(rec.fields.size()) +
+      throw InvalidInput(st.src + ", line " + std::to_string(rec.line) + ": " + std::to_string(rec.fields.size()) +
                          " fields, the header has " + std::to_string(names.size()));
     }
-    for (size_t k = 0; k < names.size(); ++k) texts[k].push_back(std::move(rec.fields[k]));
-  }
-  std::vector<Column> cols;
-  for (size_t k = 0; k < names.size(); ++k) {
-    try {
-      cols.push_back(parse_column(schema[schema.position(names[k])], texts[k]));
-    } catch (const InvalidInput& e) {
-      throw InvalidInput(src + ": " + e.what());
+    for (size_t k = 0; k < names.size(); ++k) {
+      text[k] += rec.fields[k];
+      ends[k].push_back(text[k].size());
     }
+    ++count;
   }
-  return conform(schema, Frame(names, std::move(cols)));
+  if (count == 0) return std::nullopt;
+  std::vector<Column> cols;
+  size_t first = st.rows_read;
+  st.rows_read += count;
+  for (size_t k = 0; k < names.size(); ++k) {
+    std::vector<std::string_view> cells(count);
+    for (size_t i = 0, at = 0; i < count; at = ends[k][i++]) cells[i] = std::string_view(text[k]).substr(at, ends[k][i] - at);
+    try {
+      cols.push_back(parse_column(st.schema[st.schema.position(names[k])], cells, first + 1));
+    } catch (const InvalidInput& e) {
+      throw InvalidInput(st.src + ": " + e.what());
+    }
+    std::string().swap(text[k]);  // the text goes as soon as its column is parsed
+    std::vector<size_t>().swap(ends[k]);
+  }
+  return conform(st.schema, Frame(names, std::move(cols)));
+}
+
+Frame read_csv_frame(std::istream& in, const Schema& schema, std::string_view source) {
+  CsvFrameReader reader(in, schema, source);
+  std::vector<Frame> parts;
+  while (auto f = reader.next(SIZE_MAX)) parts.push_back(std::move(*f));
+  if (parts.empty()) {
+    std::vector<Column> cols;
+    for (const auto& c : schema.columns()) cols.emplace_back(c.dtype);
+    return Frame(schema.names(), std::move(cols));
+  }
+  return parts[0];
 }
 
 FileFormat csv_format() {

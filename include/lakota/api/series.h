@@ -55,6 +55,13 @@ class Series {
   // `written`, when given, receives the revision of the write (not of the merge or the
   // compaction that may follow it).
   bool write(const Frame& frame, const WriteOptions& options = {}, Revision* written = nullptr);
+  // One write of frames that arrive one after the other (`next` returns none at the end),
+  // each with a strictly increasing index that starts after the previous one's end: one
+  // revision, the same rows as one write of them all, with one frame at a time in memory
+  // beside the compressed segments. Nothing is stored before every frame was read and
+  // checked, so a bad frame (InvalidInput naming the row, counted from the first frame)
+  // leaves the repository as it was. A key-value collection gathers them for one upsert.
+  bool write_parts(const std::function<std::optional<Frame>()>& next, Revision* written = nullptr);
   // Removes the rows in [start, stop] (flags from `closed`).
   bool delete_range(const Tuple& start, const Tuple& stop, Closed closed = Closed::both());
   // Replaces some non-index columns of existing rows; `frame` has the index columns and

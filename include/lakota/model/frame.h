@@ -38,7 +38,9 @@ class Frame {
 Frame conform(const Schema& schema, const Frame& input);
 // Index check: strictly increasing (lexicographically over index columns). Throws
 // InvalidInput naming the first offending row and its values; `context` names the series.
-void check_sorted(const Schema& schema, const Frame& frame, std::string_view context, bool allow_duplicates = false);
+// Rows are numbered from `first_row` + 1 in messages (a part of a longer input).
+void check_sorted(const Schema& schema, const Frame& frame, std::string_view context, bool allow_duplicates = false,
+                  size_t first_row = 0);
 // Index values that are never allowed (NaN in a float index, NaT in a time index).
 void check_index_values(const Schema& schema, const Frame& frame, std::string_view context);
 // Index tuple of a row.

@@ -31,6 +31,7 @@ Tuple parse_bounds(const Schema& schema, const std::vector<std::string>& texts, 
 
 // Builds a column from texts (one per row); rows count from `first_row` in messages.
 Column parse_column(const ColumnDef& def, const std::vector<std::string>& texts, size_t first_row = 1);
+Column parse_column(const ColumnDef& def, const std::vector<std::string_view>& texts, size_t first_row = 1);
 
 // The float32 numpy stores for a float64: out-of-range values become infinities.
 float to_float32(double v);
