@@ -17,9 +17,10 @@ if [ "${1:-}" = "--with-fuzz" ]; then
   APT_PACKAGES+=(clang libclang-rt-14-dev)
 fi
 
-# The benchmark's PostgreSQL peer (make bench) runs Debian's server.
+# The benchmark's PostgreSQL peer (make bench) runs Debian's server; its command-line
+# peers measure peak memory with GNU time.
 if [ "${1:-}" = "--with-bench" ]; then
-  APT_PACKAGES+=(postgresql)
+  APT_PACKAGES+=(postgresql time)
 fi
 
 missing=()

@@ -8,7 +8,7 @@ Each measurement is a whole process, as a shell script sees it: start, work, exi
     read_1pct       lakota -r DIR read c/s --greater-than T1 --less-than T2 (rows counted)
     append_latency  a write of 100,000 rows, then 1,000 writes of one row, each a process
 The CSV files (timestamp,value; ISO times) are made once per data set, untimed, beside
-the data. Peak memory is the process's own peak (ru_maxrss: interpreter and libraries
+the data. Peak memory is the process's own peak (GNU time's %M: interpreter and libraries
 included), not a delta as in the API peers.
 """
 import os
@@ -29,6 +29,18 @@ def csv_file(args, ts, values):
     """DATA/VARIANT.csv (made once: pyarrow's writer, times as 2020-01-01T00:00:00)."""
     path = args.data / f"{args.variant}.csv"
     if not path.exists():
+        # In a process of its own: ru_maxrss of a child started by fork counts the pages it
+        # shared with this process before its exec, which the CSV making would inflate.
+        import multiprocessing
+        maker = multiprocessing.get_context("spawn").Process(target=make_csv, args=(path, ts, values))
+        maker.start()
+        maker.join()
+        if maker.exitcode:
+            raise RuntimeError(f"making {path} failed (exit {maker.exitcode})")
+    return path
+
+
+def make_csv(path, ts, values):
         import pyarrow
         import pyarrow.compute
         import pyarrow.csv
@@ -36,12 +48,18 @@ def csv_file(args, ts, values):
         table = pyarrow.table({"timestamp": times, "value": values})
         pyarrow.csv.write_csv(table, f"{path}.tmp", pyarrow.csv.WriteOptions(quoting_style="none"))
         os.replace(f"{path}.tmp", path)
-    return path
 
 
-def lakota(args, *command, stdin=None, input=None, stdout=subprocess.DEVNULL):
-    """Runs one CLI command; returns (seconds, peak bytes, stdout bytes or None)."""
+def lakota(args, *command, stdin=None, input=None, stdout=subprocess.DEVNULL, peak=False):
+    """Runs one CLI command; returns (seconds, peak bytes or None, stdout bytes or None).
+
+    With `peak`, the command runs under GNU time, which reports its peak memory: this
+    process's children report at least this process's size in ru_maxrss (a child started
+    from it counts the pages it shared before its exec), and this process holds the data."""
     cmd = [str(BINARIES[args.peer]), "-r", str(args.work / "repo"), *command]
+    report = args.work / "peak.txt"
+    if peak:
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", str(report)] + cmd
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if input is not None else stdin, stdout=stdout,
                             stderr=subprocess.PIPE)
@@ -57,7 +75,7 @@ def lakota(args, *command, stdin=None, input=None, stdout=subprocess.DEVNULL):
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise RuntimeError(f"{' '.join(command[:2])}: exit {proc.returncode}: {err.decode().strip()[-300:]}")
-    return seconds, usage.ru_maxrss * 1024, out
+    return seconds, int(report.read_text().split()[-1]) * 1024 if peak else None, out
 
 
 def create(args):
@@ -69,14 +87,14 @@ def write(args, ts, values):
     source = csv_file(args, ts, values)
     create(args)
     with open(source, "rb") as f:
-        seconds, peak, _ = lakota(args, "write", "c/s", stdin=f)
+        seconds, peak, _ = lakota(args, "write", "c/s", stdin=f, peak=True)
     emit(args.task, "write", seconds, "s")
     emit(args.task, "rss", peak, "bytes")
     emit(args.task, "disk", protocol.disk_bytes(args.work), "bytes")
 
 
 def read(args, ts, values):
-    runs = [lakota(args, "read", "c/s") for _ in range(protocol.READ_REPEATS)]
+    runs = [lakota(args, "read", "c/s", peak=True) for _ in range(protocol.READ_REPEATS)]
     emit(args.task, "rss", runs[0][1], "bytes")
     emit(args.task, "read", float(numpy.median([r[0] for r in runs])), "s")
 

@@ -97,7 +97,11 @@ const Snapshot& Batch::base() {
 
 void Batch::write(const std::string& series, const Frame& frame, const WriteOptions& options) {
   Series s(state_, series);
-  for (auto& r : write_rows(*state_, base().commit, s.label(), frame, options)) rows_.push_back(std::move(r));
+  std::vector<PendingSegment> segments;  // joins the batch only with its rows
+  auto rows = write_rows(*state_, base().commit, s.label(), frame, options, &segments);
+  if (!pending_) pending_ = std::make_shared<PendingSegments>();
+  for (auto& r : rows) rows_.push_back(std::move(r));
+  for (auto& p : segments) pending_->list.push_back(std::move(p));
 }
 
 void Batch::delete_range(const std::string& series, const Tuple& start, const Tuple& stop, Closed closed) {
@@ -118,7 +122,9 @@ void Batch::delete_keys(const std::string& series, const std::vector<Tuple>& key
 bool Batch::commit() {
   auto rows = std::move(rows_);
   rows_.clear();
+  auto pending = std::move(pending_);  // the next batch starts afresh, even after an error
   if (rows.empty()) return false;
+  if (pending) state_->write_segments(pending->list);
   base();
   auto snap = std::move(base_);  // the next batch reads the state afresh, even after an error
   std::set<std::string> written_labels;

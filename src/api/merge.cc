@@ -4,6 +4,8 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "lakota/error.h"
@@ -234,10 +236,54 @@ std::optional<CommitRow> clip(CommitRow r, const Tuple& start, const Tuple& stop
 // rows of the rewritten revision within its range, with their embedded arrays.
 using Rewrites = std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::pair<CommitRow, Embedded>>>;
 
+// What rewrite revision `r` merged: for each of its merged rows, the rows of its parent in
+// that row's range. Empty when `r` shows other values than its parent. None when its
+// parent is not in `history` (a trim removed it; a pull may bring it back).
+std::optional<Rewrites> rewrite_rows(const CollectionState& st, const History& history, const Revision& r) {
+  auto parent = history.find(r.parent_digest());
+  if (!parent) return std::nullopt;
+  Rewrites out;
+  Commit after = st.load_commit(r), before = st.load_commit(*parent);
+  if (!same_values(st, after, before)) return out;
+  for (const auto& label : after.labels()) {
+    SeriesRows a = rows_of(after, label), b = rows_of(before, label);
+    auto old_rows = rows_vector(b);
+    for (size_t k = 0; k < a.size(); ++k) {
+      CommitRow merged = a.row(k);
+      // An empty row is a delete, not a merge: all empty rows of a series share their
+      // digests, so one taken as merged would stand for every delete of the series.
+      if (merged.length == 0) continue;
+      if (std::any_of(old_rows.begin(), old_rows.end(), [&](const CommitRow& o) { return same_row(o, merged); }))
+        continue;
+      auto& into = out[{label, merged.digests}];
+      if (!into.empty()) continue;  // the same merged row written twice
+      for (const auto& o : old_rows) {
+        if (o.digests == merged.digests) continue;  // a piece of itself: nothing to put back
+        if (auto piece = clip(o, merged.start, merged.stop, merged.closed)) into.emplace_back(*piece, embedded_of(before, o));
+      }
+      if (into.empty()) out.erase({label, merged.digests});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// Revisions never change (their names hold their content's digest and their parent's), so
+// what rewrite_rows finds for one holds for good.
+struct RewriteCache {
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<const Rewrites>> by_revision;  // revision path ->
+};
+
+std::shared_ptr<RewriteCache> make_rewrite_cache() { return std::make_shared<RewriteCache>(); }
+
+namespace {
+
 // The rewrites (defrags, automatic compactions) the heads descend from: revisions at their
 // parent's time + 1 ms that show their parent's values. All of them, not only those after
 // the common ancestor: an earlier merge expanded the heads, while the ancestor may still
-// hold a merged row.
+// hold a merged row. Each revision is looked at once per collection handle (the cache).
 Rewrites rewrites_of(const CollectionState& st, const History& history, const std::vector<Revision>& heads) {
   std::map<std::string, std::vector<const Revision*>> holders;  // content -> revisions holding it
   for (const auto& r : history.log()) holders[r.child_digest()].push_back(&r);
@@ -257,30 +303,22 @@ Rewrites rewrites_of(const CollectionState& st, const History& history, const st
     }
   }
   Rewrites out;
+  RewriteCache& cache = *st.rewrite_cache;
   for (const Revision* r : found) {
-    auto parent = history.find(r->parent_digest());
-    if (!parent) continue;
-    Commit after = st.load_commit(*r), before = st.load_commit(*parent);
-    if (!same_values(st, after, before)) continue;
-    for (const auto& label : after.labels()) {
-      SeriesRows a = rows_of(after, label), b = rows_of(before, label);
-      auto old_rows = rows_vector(b);
-      for (size_t k = 0; k < a.size(); ++k) {
-        CommitRow merged = a.row(k);
-        // An empty row is a delete, not a merge: all empty rows of a series share their
-        // digests, so one taken as merged would stand for every delete of the series.
-        if (merged.length == 0) continue;
-        if (std::any_of(old_rows.begin(), old_rows.end(), [&](const CommitRow& o) { return same_row(o, merged); }))
-          continue;
-        auto& into = out[{label, merged.digests}];
-        if (!into.empty()) continue;  // the same merged row written twice
-        for (const auto& o : old_rows) {
-          if (o.digests == merged.digests) continue;  // a piece of itself: nothing to put back
-          if (auto piece = clip(o, merged.start, merged.stop, merged.closed)) into.emplace_back(*piece, embedded_of(before, o));
-        }
-        if (into.empty()) out.erase({label, merged.digests});
-      }
+    std::shared_ptr<const Rewrites> rows;
+    {
+      std::lock_guard lock(cache.mutex);
+      auto it = cache.by_revision.find(r->path());
+      if (it != cache.by_revision.end()) rows = it->second;
     }
+    if (!rows) {
+      auto computed = rewrite_rows(st, history, *r);
+      if (!computed) continue;
+      rows = std::make_shared<const Rewrites>(std::move(*computed));
+      std::lock_guard lock(cache.mutex);
+      cache.by_revision.emplace(r->path(), rows);
+    }
+    for (const auto& [key, replaced] : *rows) out.emplace(key, replaced);  // the first found stands
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // api layer.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "lakota/history/changelog.h"
@@ -10,6 +11,10 @@
 namespace lakota {
 
 struct CollectionState;
+
+// What merges learn of rewrite revisions, kept by a collection's state (see merge.cc).
+struct RewriteCache;
+std::shared_ptr<RewriteCache> make_rewrite_cache();
 
 // The commit that holds every head's writes (`heads` in log order). For each series, the
 // changes each head made since the heads' newest common ancestor are applied to that

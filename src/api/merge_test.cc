@@ -190,6 +190,31 @@ TEST_P(MergeTest, AWriterMergesTheHeadItMadeAtOnce) {
   EXPECT_EQ(c2.series("s").length(), 30u);
 }
 
+// A merge puts the rows each compaction merged back as the rows it replaced, which takes
+// reading the compaction and its parent. Revisions never change, so a collection handle
+// reads each compaction once: a second merge on the same history reads only what is new.
+TEST(MergeCost, EachCompactionIsReadOncePerHandle) {
+  auto counting = std::make_shared<FaultyPod>(make_memory_pod());
+  auto c = Repo(counting, manual()).create_collection(id_x_schema(), "c");
+  auto s = c.series("s");
+  for (int64_t k = 0; k < 64; ++k) s.write(range_frame(k * 10, k * 10 + 9, 0));  // 9 compactions
+  int reads[2];
+  for (int round = 0; round < 2; ++round) {
+    auto other = make_memory_pod();
+    copy_missing(counting, other);
+    Repo(other, manual()).collection("c").series("s").write(range_frame(1000 + round * 10, 1009 + round * 10, 1));
+    s.write(range_frame(2000 + round * 10, 2009 + round * 10, 2));
+    copy_missing(other, counting);
+    ASSERT_TRUE(c.diverged());
+    int before = counting->reads;
+    EXPECT_FALSE(c.merge().empty());
+    reads[round] = counting->reads - before;
+    EXPECT_EQ(s.length(), size_t(640 + 20 * (round + 1)));
+  }
+  EXPECT_GE(reads[0], 18);               // 9 compactions and their parents, at least
+  EXPECT_LE(reads[1], reads[0] - 12);    // not them again: the heads, their ancestor
+}
+
 TEST_P(MergeTest, AFailedAutoMergeNeverFailsTheCommittedWrite) {
   auto c = create();
   c.series("s").write(range_frame(0, 9, 0));

@@ -107,7 +107,7 @@ Series::Series(std::shared_ptr<CollectionState> collection, std::string label)
 const Schema& Series::schema() const { return *state_->schema; }
 
 Rows write_rows(const CollectionState& st, const Commit& base, const std::string& label, const Frame& input,
-                const WriteOptions& options) {
+                const WriteOptions& options, std::vector<PendingSegment>* pending) {
   const Schema& sch = *st.schema;
   std::string context = "series '" + st.label + "/" + label + "'";
   if (st.kv && !options.start && !options.stop) {
@@ -125,9 +125,9 @@ Rows write_rows(const CollectionState& st, const Commit& base, const std::string
       if (db.equals(frame)) return {};
       frame = sort_frame(sch, Frame::concat({frame, db}), true);
     }
-    return st.prepare(label, frame, {});
+    return st.prepare(label, frame, {}, pending);
   }
-  return st.prepare(label, prepare_frame(sch, input, context), options);
+  return st.prepare(label, prepare_frame(sch, input, context), options, pending);
 }
 
 bool Series::write(const Frame& input, const WriteOptions& options, Revision* revision) {

@@ -230,6 +230,22 @@ TEST_P(SeriesTest, BatchLandsAsOneCommit) {
   EXPECT_EQ(revisions(c), 2u);
   EXPECT_EQ(doubles(c.series("a").read()["value"]), (std::vector<double>{3, 40}));
   EXPECT_EQ(doubles(c.series("b").read()["value"]), (std::vector<double>{4}));
+  // A batch stores its segments at commit (side by side): until then, and for a batch
+  // never committed, nothing is stored.
+  std::vector<int64_t> t(2000);
+  std::vector<double> noise(2000);
+  for (int i = 0; i < 2000; ++i) t[i] = 10 + i, noise[i] = std::sin(i * 1.3) * 1e5 + i * 1e-9;
+  auto files = pod->walk();
+  {
+    auto dropped = c.batch();
+    dropped.write("e", ts_frame(t, noise));
+  }
+  auto b3 = c.batch();
+  for (auto label : {"e", "f", "g"}) b3.write(label, ts_frame(t, noise));
+  EXPECT_EQ(pod->walk(), files);
+  EXPECT_TRUE(b3.commit());
+  EXPECT_GE(pod->walk().size(), files.size() + 2);  // the segment of the values (one for all three), the revision
+  EXPECT_EQ(doubles(c.series("g").read()["value"]), noise);
 }
 
 TEST_P(SeriesTest, DeleteAndRenameSeries) {

@@ -5,6 +5,7 @@
 #include <future>
 #include <map>
 #include <numeric>
+#include <set>
 
 #include "common/parallel.h"
 #include "lakota/encoding/hash.h"
@@ -32,7 +33,8 @@ CollectionState::CollectionState(std::string label_, std::shared_ptr<const Schem
       segments(pod),
       changelog(pod->cd(path)),
       options(options_),
-      kv(schema->kind() && *schema->kind() == "kv") {}
+      kv(schema->kind() && *schema->kind() == "kv"),
+      rewrite_cache(make_rewrite_cache()) {}
 
 std::shared_ptr<const History> CollectionState::history(std::optional<int64_t> before_ms) const {
   auto names = changelog.listing();
@@ -265,8 +267,12 @@ Span CollectionState::span(const Commit& commit, const RowView& view) const {
 }
 
 void CollectionState::write_segments(const std::vector<PendingSegment>& pending) const {
-  parallel_for(pending.size(), pod->parallelism(),
-               [&](size_t i) { segments.write(pending[i].ref, pending[i].encoded.data()); });
+  std::vector<const PendingSegment*> unique;  // the same array written twice is one file
+  std::set<std::string_view> seen;
+  for (const auto& p : pending)
+    if (seen.insert(p.ref.digest).second) unique.push_back(&p);
+  parallel_for(unique.size(), pod->parallelism(),
+               [&](size_t i) { segments.write(unique[i]->ref, unique[i]->encoded.data()); });
 }
 
 std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::string& series, const Frame& frame,

@@ -32,6 +32,9 @@ struct PendingSegment {
   SegmentRef ref;
   EncodedColumn encoded;
 };
+struct PendingSegments {
+  std::vector<PendingSegment> list;
+};
 
 // One state of a collection, read once: the reads and the commit of an operation that
 // reads before it writes (an upsert, an update, a rename) all use it, so that its commit
@@ -54,6 +57,7 @@ struct CollectionState {
   Changelog changelog;
   RepoOptions options;
   bool kv;
+  std::shared_ptr<struct RewriteCache> rewrite_cache;  // see merge.h
 
   // The history, analysed again only when the folder listing changes.
   std::shared_ptr<const History> history(std::optional<int64_t> before_ms = {}) const;
@@ -114,8 +118,9 @@ struct CollectionState {
 Frame read_series(const CollectionState& st, const Commit& commit, const std::string& label, const Query& q);
 // The rows of a write; for key-value collections an upsert (none when the stored rows
 // already hold these values).
+// With `pending`, its segments are added there instead of stored (see prepare).
 Rows write_rows(const CollectionState& st, const Commit& base, const std::string& label, const Frame& frame,
-                const WriteOptions& options);
+                const WriteOptions& options, std::vector<PendingSegment>* pending = nullptr);
 Rows delete_key_rows(const CollectionState& st, const Commit& base, const std::string& label,
                      const std::vector<Tuple>& keys);
 // The rows of Series::update: the given columns replace the stored ones on their index.

@@ -114,17 +114,21 @@ class PodTest : public ::testing::TestWithParam<std::string> {
   std::filesystem::path dir;
 };
 
-// Forwards to a pod and fails its n-th write (counting from 1; 0: never).
+// Forwards to a pod, counts its reads, and fails its n-th write (counting from 1; 0: never).
 class FaultyPod final : public Pod {
  public:
   explicit FaultyPod(PodPtr inner) : inner_(std::move(inner)) {}
   std::string uri() const override { return inner_->uri(); }
   int fail_at = 0;
   int writes = 0;
+  mutable int reads = 0;
 
  private:
   std::vector<std::string> do_ls(const std::string& p) const override { return inner_->ls(p); }
-  std::string do_read(const std::string& p) const override { return inner_->read(p); }
+  std::string do_read(const std::string& p) const override {
+    ++reads;
+    return inner_->read(p);
+  }
   std::optional<uint64_t> do_size(const std::string& p) const override { return inner_->size(p); }
   bool do_isdir(const std::string& p) const override { return inner_->isdir(p); }
   bool do_write(const std::string& p, std::string_view d, bool o) override {

@@ -37,7 +37,8 @@ class Batch {
   // batch's earlier writes).
   void update(const std::string& series, const Frame& frame);
   void delete_keys(const std::string& series, const std::vector<Tuple>& keys);
-  // Writes the commit; nothing is visible before. Returns false when there was nothing to do.
+  // Stores the segments of the writes (side by side), then writes the commit; nothing is
+  // stored before, nothing is visible before. Returns false when there was nothing to do.
   bool commit();
   size_t size() const { return rows_.size(); }
 
@@ -48,6 +49,7 @@ class Batch {
   std::shared_ptr<CollectionState> state_;
   std::shared_ptr<const Snapshot> base_;
   std::vector<std::pair<CommitRow, Embedded>> rows_;
+  std::shared_ptr<struct PendingSegments> pending_;  // the writes' segments, stored at commit
 };
 
 class Collection {
