@@ -114,7 +114,8 @@ class PodTest : public ::testing::TestWithParam<std::string> {
   std::filesystem::path dir;
 };
 
-// Forwards to a pod, counts its reads, and fails its n-th write (counting from 1; 0: never).
+// Forwards to a pod, counts its reads, fails its n-th write (counting from 1; 0: never),
+// and runs a hook after a write.
 class FaultyPod final : public Pod {
  public:
   explicit FaultyPod(PodPtr inner) : inner_(std::move(inner)) {}
@@ -122,6 +123,7 @@ class FaultyPod final : public Pod {
   int fail_at = 0;
   int writes = 0;
   mutable int reads = 0;
+  std::function<void()> after_next_write;  // runs once, right after the next write
 
  private:
   std::vector<std::string> do_ls(const std::string& p) const override { return inner_->ls(p); }
@@ -133,7 +135,12 @@ class FaultyPod final : public Pod {
   bool do_isdir(const std::string& p) const override { return inner_->isdir(p); }
   bool do_write(const std::string& p, std::string_view d, bool o) override {
     if (++writes == fail_at) throw StorageError("injected failure writing " + p);
-    return inner_->write(p, d, o);
+    bool written = inner_->write(p, d, o);
+    if (auto hook = std::move(after_next_write)) {
+      after_next_write = nullptr;
+      hook();
+    }
+    return written;
   }
   bool do_rm(const std::string& p, bool r) override { return inner_->rm(p, r); }
   bool do_mv(const std::string& a, const std::string& b) override { return inner_->mv(a, b); }
