@@ -37,9 +37,10 @@ Frame empty_frame(const Schema& schema, const std::vector<size_t>& cols) {
   return Frame(names_of(schema, cols), std::move(out));
 }
 
-// The columns `cols` of span positions [lo, hi).
+// The columns `cols` of span positions [lo, hi); with `targets` (one per column), where
+// arrays read whole may be decoded.
 Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, const std::vector<size_t>& cols, size_t lo,
-                 size_t hi) {
+                 size_t hi, const std::vector<DecodeTarget>* targets = nullptr) {
   std::vector<Column> out(cols.size());
   const auto& idx = st.schema->index();
   auto load = [&](size_t k) {
@@ -52,7 +53,7 @@ Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, con
     bool first = std::find(cols.begin(), cols.end(), c) == cols.begin() + std::ptrdiff_t(k);
     if (at < s.index.size() && s.index[at]) out[k] = s.index[at]->slice(lo, hi);
     else if (it == idx.begin() && s.index_blocks && first && !whole) out[k] = s.index_blocks->decode(lo, hi - lo);
-    else out[k] = st.load_column_range(ci, s.row, c, lo, hi);
+    else out[k] = st.load_column_range(ci, s.row, c, lo, hi, targets ? &(*targets)[k] : nullptr);
   };
   // Large columns decode (and have their digests checked) side by side.
   if (hi - lo >= kParallelRows && cols.size() > 1) {
@@ -305,11 +306,30 @@ Frame read_series(const CollectionState& st, const Commit& ci, const std::string
   size_t workers = st.pod->parallelism();
   if (!left && skip == 0 && views.size() > 1 && workers > 1) {
     // Every piece is read: fetch and decode them side by side (on S3, the requests of a
-    // read are in flight together).
+    // read are in flight together), each into its place in one buffer per fixed-width
+    // column, so that joining them copies nothing.
+    std::vector<std::optional<Span>> spans(views.size());
+    parallel_for(views.size(), workers, [&](size_t i) { spans[i] = st.span(ci, views[i]); });
+    std::vector<size_t> first(views.size());
+    size_t total = 0;
+    for (size_t i = 0; i < views.size(); ++i) {
+      first[i] = total;
+      total += spans[i]->hi > spans[i]->lo ? spans[i]->hi - spans[i]->lo : 0;
+    }
+    std::vector<std::shared_ptr<Buffer>> whole(cols.size());
+    for (size_t k = 0; k < cols.size(); ++k)
+      if (sch[cols[k]].dtype.fixed_width() && total) whole[k] = std::make_shared<Buffer>(total * sch[cols[k]].dtype.size);
     std::vector<std::optional<Frame>> loaded(views.size());
     parallel_for(views.size(), workers, [&](size_t i) {
-      Span s = st.span(ci, views[i]);
-      if (s.hi > s.lo) loaded[i] = load_frame(st, ci, s, cols, s.lo, s.hi);
+      const Span& s = *spans[i];
+      if (s.hi <= s.lo) return;
+      std::vector<DecodeTarget> targets(cols.size());
+      for (size_t k = 0; k < cols.size(); ++k) {
+        if (!whole[k]) continue;
+        size_t width = sch[cols[k]].dtype.size;
+        targets[k] = {whole[k]->bytes.get() + first[i] * width, (s.hi - s.lo) * width, whole[k]};
+      }
+      loaded[i] = load_frame(st, ci, s, cols, s.lo, s.hi, &targets);
     });
     for (auto& f : loaded)
       if (f) parts.push_back(std::move(*f));

@@ -373,6 +373,28 @@ TEST_P(SeriesTest, WritePartsRefusesFramesOutOfOrderAndStoresNothing) {
   EXPECT_EQ(ints(s.read()["timestamp"]), (std::vector<int64_t>{1}));
 }
 
+// A full read of a series held in several rows decodes each piece into its place in one
+// buffer per column: the columns it returns are that buffer, no copy of the pieces.
+TEST_P(SeriesTest, PiecesAreDecodedInPlace) {
+  auto c = temperature(repo());
+  auto s = c.series("x");
+  std::vector<int64_t> t;
+  std::vector<double> v;
+  for (int part = 0; part < 3; ++part) {
+    std::vector<int64_t> pt(3000);
+    std::vector<double> pv(3000);
+    for (int i = 0; i < 3000; ++i) pt[i] = part * 3000 + i, pv[i] = std::sin((part * 3000 + i) * 1.1) * 1e6;
+    s.write(ts_frame(pt, pv));
+    t.insert(t.end(), pt.begin(), pt.end());
+    v.insert(v.end(), pv.begin(), pv.end());
+  }
+  ASSERT_EQ(c.leaf_commit()->size(), 3u);
+  Frame f = s.read();
+  EXPECT_EQ(ints(f["timestamp"]), t);
+  EXPECT_EQ(doubles(f["value"]), v);
+  EXPECT_TRUE(f["value"].buffer()->owner()) << "the pieces were copied into a new buffer";
+}
+
 TEST_P(SeriesTest, KeyValueCollectionsUpsertAndDeleteKeys) {
   auto r = repo();
   auto c = r.create_collection(Schema::kv({{"key", "str*"}, {"value", "int"}}), "settings");

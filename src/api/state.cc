@@ -104,11 +104,11 @@ std::string CollectionState::array_name(const Commit& commit, const std::string&
   return "segment " + pod->uri() + "/" + Segments::path_of(digest);
 }
 
-Column CollectionState::load_column(const Commit& commit, size_t row, size_t column) const {
+Column CollectionState::load_column(const Commit& commit, size_t row, size_t column, const DecodeTarget* target) const {
   const std::string& digest = commit.digest(row, column);
   BlobPtr blob = load_array(commit, digest);
   DecodeCheck check{size_t(commit.length(row)), options.verify_digests ? std::string_view(digest) : ""};
-  return decode_column((*schema)[column], blob->bytes(), array_name(commit, digest), check);
+  return decode_column((*schema)[column], blob->bytes(), array_name(commit, digest), check, target);
 }
 
 std::optional<uint64_t> CollectionState::sparse_size(const Commit& commit, size_t row, size_t column) const {
@@ -132,11 +132,13 @@ BloscArray CollectionState::open_blosc(const Commit& commit, size_t row, size_t 
   return BloscArray(load_array(commit, digest), def, what);
 }
 
-Column CollectionState::load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const {
+Column CollectionState::load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi,
+                                          const DecodeTarget* target) const {
   const auto& def = (*schema)[column];
+  bool whole = lo == 0 && hi == size_t(commit.length(row));
   // A whole array is read whole (one request), and its digest checked.
-  if (!partial_decode(def) || commit.length(row) == 0 || (lo == 0 && hi == size_t(commit.length(row))))
-    return load_column(commit, row, column).slice(lo, hi);
+  if (!partial_decode(def) || commit.length(row) == 0 || whole)
+    return load_column(commit, row, column, whole ? target : nullptr).slice(lo, hi);
   BloscArray array = open_blosc(commit, row, column);
   size_t n = array.size();
   if (n != size_t(commit.length(row))) {
@@ -144,7 +146,7 @@ Column CollectionState::load_column_range(const Commit& commit, size_t row, size
                       " values, its commit says " + std::to_string(commit.length(row)));
   }
   // A whole array is read whole, and its digest checked.
-  if (lo == 0 && hi == n) return load_column(commit, row, column);
+  if (lo == 0 && hi == n) return load_column(commit, row, column, target);
   return array.decode(lo, hi - lo);
 }
 

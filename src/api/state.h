@@ -74,8 +74,10 @@ struct CollectionState {
   BlobPtr load_array(const Commit& commit, const std::string& digest) const;
   // How errors name an array: its segment file, or the revision that embeds it.
   std::string array_name(const Commit& commit, const std::string& digest) const;
-  Column load_column(const Commit& commit, size_t row, size_t column) const;
-  Column load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi) const;
+  // `target`: where a whole array may be decoded (see DecodeTarget).
+  Column load_column(const Commit& commit, size_t row, size_t column, const DecodeTarget* target = nullptr) const;
+  Column load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi,
+                           const DecodeTarget* target = nullptr) const;
   // A lone-blosc array for reads by range (a large segment is fetched piecewise).
   BloscArray open_blosc(const Commit& commit, size_t row, size_t column) const;
   // The size of the segment file of a cell when it is large enough to be read in pieces.

@@ -135,6 +135,27 @@ Column Column::concat(const std::vector<Column>& parts) {
       for (size_t i = 0; i < p.size(); ++i) out.push_back(p.object(i));
     return objects(std::move(out));
   }
+  {
+    // End to end in one owner's memory: a view of the whole.
+    const Column* first = nullptr;
+    const std::byte* end = nullptr;
+    bool adjacent = true;
+    for (const auto& p : parts) {
+      if (p.empty()) continue;
+      const auto* at = static_cast<const std::byte*>(p.data());
+      if (!p.buffer() || !p.buffer()->owner() || (first && (p.buffer()->owner() != first->buffer()->owner() || at != end))) {
+        adjacent = false;
+        break;
+      }
+      if (!first) first = &p;
+      end = at + p.nbytes();
+    }
+    if (adjacent && first) {
+      auto* at = const_cast<std::byte*>(static_cast<const std::byte*>(first->data()));
+      auto view = std::make_shared<Buffer>(at, total * dt.size, Buffer::View{}, first->buffer()->owner());
+      return Column(dt, std::move(view), total);
+    }
+  }
   auto buf = std::make_shared<Buffer>(total * dt.size);
   size_t pos = 0;
   for (const auto& p : parts) {

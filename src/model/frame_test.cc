@@ -59,6 +59,26 @@ TEST(Bounds, RoundTowardsTheInsideOfTheRange) {
   EXPECT_FALSE(inclusive);
 }
 
+// Parts that lie end to end in one owner's memory join without a copy; others are copied.
+TEST(Columns, ConcatOfAdjacentViewsIsAView) {
+  const DType f8 = DType::parse("float");
+  auto whole = std::make_shared<Buffer>(6 * sizeof(double));
+  auto* at = reinterpret_cast<double*>(whole->bytes.get());
+  for (int i = 0; i < 6; ++i) at[i] = i;
+  auto view = [&](size_t from, size_t n) {
+    return Column(f8, std::make_shared<Buffer>(whole->bytes.get() + from * 8, n * 8, Buffer::View{}, whole), n);
+  };
+  Column joined = Column::concat({view(0, 2), view(2, 1), view(3, 3)});
+  EXPECT_EQ(joined.data(), whole->bytes.get());
+  EXPECT_EQ(joined.size(), 6u);
+  Column gap = Column::concat({view(0, 2), view(3, 3)});  // not adjacent: copied
+  EXPECT_NE(gap.data(), whole->bytes.get());
+  auto values = gap.values<double>();
+  EXPECT_EQ(std::vector<double>(values.begin(), values.end()), (std::vector<double>{0, 1, 3, 4, 5}));
+  Column own = Column::from_vector(f8, std::vector<double>{7});  // a buffer of its own
+  EXPECT_EQ(Column::concat({view(0, 1), own}).values<double>()[1], 7);
+}
+
 TEST(Columns, StringWidthsFollowNumpy) {
   Column c = Column::strings({"a", "Brussels", "é"});
   EXPECT_EQ(c.width(), 8u);

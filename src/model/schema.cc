@@ -297,7 +297,7 @@ size_t string_width(const std::string& dtype, std::string_view what) {
 }
 
 Column decode_unchecked(const ColumnDef& def, std::string_view bytes, std::string_view what,
-                        std::optional<size_t> count) {
+                        std::optional<size_t> count, const DecodeTarget* target = nullptr) {
   if (bytes.empty()) {
     if (count && *count) wrong_count(what, 0, *count);
     return Column(def.dtype);
@@ -342,7 +342,11 @@ Column decode_unchecked(const ColumnDef& def, std::string_view bytes, std::strin
   if (first == "blosc") {
     auto info = blosc_info(cur, def.dtype.size, what);
     if (count && info.nbytes != raw_size) wrong_count(what, info.nbytes / def.dtype.size, *count);
-    auto buf = std::make_shared<Buffer>(info.nbytes);
+    std::shared_ptr<Buffer> buf;
+    if (target && target->at && target->size == info.nbytes && def.codecs.size() == 1)
+      buf = std::make_shared<Buffer>(target->at, info.nbytes, Buffer::View{}, target->owner);
+    else
+      buf = std::make_shared<Buffer>(info.nbytes);
     blosc_decode(cur, info, buf->bytes.get(), what);
     out = Column(def.dtype, std::move(buf), info.nbytes / def.dtype.size);
   } else {
@@ -360,8 +364,9 @@ std::string stored_digest(const ColumnDef& def, const Column& decoded, std::stri
   return sha1_hex(bytes);
 }
 
-Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what, const DecodeCheck& check) {
-  if (check.digest.empty()) return decode_unchecked(def, bytes, what, check.count);
+Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what, const DecodeCheck& check,
+                     const DecodeTarget* target) {
+  if (check.digest.empty()) return decode_unchecked(def, bytes, what, check.count, target);
   std::string found;
   Column out;
   if (!def.dtype.fixed_width() && bytes.size() >= (1 << 16)) {
@@ -375,7 +380,7 @@ Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_v
     }
     found = hash.get();
   } else {
-    out = decode_unchecked(def, bytes, what, check.count);
+    out = decode_unchecked(def, bytes, what, check.count, target);
     found = stored_digest(def, out, bytes);
   }
   if (found != check.digest) {

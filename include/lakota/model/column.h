@@ -41,6 +41,8 @@ struct Buffer {
   };
   size_t size;
   Bytes bytes;
+  // What a view keeps alive (null for a buffer of its own).
+  const std::shared_ptr<const void>& owner() const { return keep_; }
 
  private:
   bool owned_ = true;
@@ -93,6 +95,8 @@ class Column {
 
   Column slice(size_t begin, size_t end) const;
   Column take(const std::vector<size_t>& positions) const;
+  // Fixed-width parts that lie end to end in one buffer (views of one owner: a read
+  // decodes its pieces into their places) are joined without a copy.
   static Column concat(const std::vector<Column>& parts);
 
   Value value(size_t i) const;

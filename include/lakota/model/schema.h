@@ -105,9 +105,18 @@ struct DecodeCheck {
   std::optional<size_t> count;  // the number of values the array holds (a commit row's length)
   std::string_view digest;      // the array's digest (FORMAT.md 4.6); empty: not checked
 };
+// Where a decode may put its values: `size` bytes at `at`, memory that `owner` keeps (a
+// read that assembles pieces decodes each into its place, and joins them without a copy).
+// Used when the array is blosc over a fixed-width type of exactly that size.
+struct DecodeTarget {
+  std::byte* at = nullptr;
+  size_t size = 0;
+  std::shared_ptr<const void> owner;
+};
 // Decodes a whole array. Throws CorruptData naming `what` (a file or a commit field) for
 // bytes that do not decode, or that fail `check`.
-Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what, const DecodeCheck& check = {});
+Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_view what, const DecodeCheck& check = {},
+                     const DecodeTarget* target = nullptr);
 // The digest of a stored array: sha1 of the decoded values (fixed-width types) or of the
 // encoded bytes (str, object).
 std::string stored_digest(const ColumnDef& def, const Column& decoded, std::string_view bytes);
