@@ -99,7 +99,9 @@ void Batch::write(const std::string& series, const Frame& frame, const WriteOpti
   Series s(state_, series);
   std::vector<PendingSegment> segments;  // joins the batch only with its rows
   auto rows = write_rows(*state_, base().commit, s.label(), frame, options, &segments);
+  // A copy of this batch shares the list until one of them writes (copy on write).
   if (!pending_) pending_ = std::make_shared<PendingSegments>();
+  else if (pending_.use_count() > 1) pending_ = std::make_shared<PendingSegments>(*pending_);
   for (auto& r : rows) rows_.push_back(std::move(r));
   for (auto& p : segments) pending_->list.push_back(std::move(p));
 }

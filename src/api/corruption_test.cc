@@ -101,6 +101,31 @@ TEST_P(CorruptionTest, ASegmentWithTheWrongLengthIsCorrupt) {
   EXPECT_NE(msg.find("holds 1999 values, its commit says 2000"), std::string::npos) << msg;
 }
 
+// A commit that lies about the lengths of a series' rows never sizes or places the decode of
+// a full read (pieces are decoded into their places in one buffer): the read fails naming
+// the array and the lie, and nothing is written outside a buffer.
+TEST_P(CorruptionTest, LyingRowLengthsAreCorruptNotACrash) {
+  Frame later = frame(2000, 0.5);
+  std::vector<int64_t> t(2000);
+  for (size_t i = 0; i < 2000; ++i) t[i] = int64_t(5000 + i);
+  series->write(Frame({"timestamp", "value"}, {Column::from_vector(kTs, t), later["value"]}));
+  auto leaf = collection->changelog().leaf();
+  Commit good = *collection->leaf_commit();
+  ASSERT_EQ(good.size(), 2u);
+  for (int64_t lie : {int64_t((uint64_t(1) << 61) - 1), int64_t(1) << 40, int64_t(2001)}) {
+    CommitRow first = good.row(0);
+    first.length = lie;
+    Commit bad = good.update(first);
+    ASSERT_EQ(bad.size(), 2u);
+    auto revs = collection->changelog().commit(bad.encode(), &*leaf);
+    ASSERT_FALSE(revs.empty());
+    auto msg = error_of<CorruptData>([&] { reopened().read(); });
+    EXPECT_NE(msg.find("its commit says " + std::to_string(lie)), std::string::npos) << msg;
+    collection->changelog().pod()->rm(revs.back().path());
+  }
+  EXPECT_EQ(reopened().read().size(), 4000u);
+}
+
 TEST_P(CorruptionTest, ATruncatedSegmentIsCorrupt) {
   std::string bytes = pod->read(value_file);
   replace(value_file, bytes.substr(0, bytes.size() / 2));

@@ -143,7 +143,9 @@ TEST_P(MaintenanceTest, AWriteWhoseSegmentsGcDeletedFailsAndCommitsNothing) {
   now.timeout_ms = 0;
   // gc runs twice right after the write stored its segment, before its revision: the
   // write took longer than gc's timeout.
+  bool ran = false;
   hooked->after_next_write = [&] {
+    ran = true;
     EXPECT_EQ(gc(repo, now).soft_deleted, 1u);
     EXPECT_EQ(gc(repo, now).hard_deleted, 1u);
   };
@@ -153,11 +155,17 @@ TEST_P(MaintenanceTest, AWriteWhoseSegmentsGcDeletedFailsAndCommitsNothing) {
   } catch (const Conflict& e) {
     EXPECT_NE(std::string(e.what()).find("write again"), std::string::npos) << e.what();
   }
+  EXPECT_TRUE(ran);
   EXPECT_TRUE(c.series("s").read().equals(before));
   EXPECT_TRUE(verify(repo).ok());
+  ran = false;
   // Buried but not yet deleted: the write restores it and commits.
-  hooked->after_next_write = [&] { EXPECT_EQ(gc(repo).soft_deleted, 1u); };
+  hooked->after_next_write = [&] {
+    ran = true;
+    EXPECT_EQ(gc(repo).soft_deleted, 1u);
+  };
   EXPECT_TRUE(c.series("s").write(noisy_frame(1000, 3000, 2)));
+  EXPECT_TRUE(ran);
   EXPECT_EQ(c.series("s").length(), 4000u);
   EXPECT_TRUE(verify(repo).ok());
 }

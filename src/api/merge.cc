@@ -320,6 +320,12 @@ Rewrites rewrites_of(const CollectionState& st, const History& history, const st
     }
     for (const auto& [key, replaced] : *rows) out.emplace(key, replaced);  // the first found stands
   }
+  // Forget revisions the history no longer leads to (a trim removed them).
+  std::set<std::string> live;
+  for (const Revision* r : found) live.insert(r->path());
+  std::lock_guard lock(cache.mutex);
+  for (auto it = cache.by_revision.begin(); it != cache.by_revision.end();)
+    it = live.count(it->first) ? std::next(it) : cache.by_revision.erase(it);
   return out;
 }
 

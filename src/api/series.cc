@@ -164,7 +164,10 @@ bool Series::write_parts(const std::function<std::optional<Frame>()>& next, Revi
       options.closed = Closed{false, true};
     }
     for (auto& r : state_->prepare(label_, frame, options, &pending)) rows.push_back(std::move(r));
-    tail = frame.slice(frame.size() - 1, frame.size());
+    // A copy of the last row: the frame's memory may be reused by the next one.
+    std::vector<Column> last_row;
+    for (const auto& c : frame.columns()) last_row.push_back(c.take({frame.size() - 1}));
+    tail = Frame(frame.names(), std::move(last_row));
     seen += frame.size();
   }
   if (rows.empty()) return false;
@@ -310,15 +313,32 @@ Frame read_series(const CollectionState& st, const Commit& ci, const std::string
     // column, so that joining them copies nothing.
     std::vector<std::optional<Span>> spans(views.size());
     parallel_for(views.size(), workers, [&](size_t i) { spans[i] = st.span(ci, views[i]); });
+    // Lengths come from the commit: a damaged or hostile one must not size or place a
+    // decode. Pieces beyond blosc's limit, sums that overflow, or memory that cannot be had
+    // leave every piece to decode on its own (and fail there, naming its file).
     std::vector<size_t> first(views.size());
     size_t total = 0;
-    for (size_t i = 0; i < views.size(); ++i) {
+    bool in_place = true;
+    for (size_t i = 0; i < views.size() && in_place; ++i) {
       first[i] = total;
-      total += spans[i]->hi > spans[i]->lo ? spans[i]->hi - spans[i]->lo : 0;
+      size_t n = spans[i]->hi > spans[i]->lo ? spans[i]->hi - spans[i]->lo : 0;
+      in_place = n <= kBloscMaxBytes && !__builtin_add_overflow(total, n, &total);
     }
     std::vector<std::shared_ptr<Buffer>> whole(cols.size());
-    for (size_t k = 0; k < cols.size(); ++k)
-      if (sch[cols[k]].dtype.fixed_width() && total) whole[k] = std::make_shared<Buffer>(total * sch[cols[k]].dtype.size);
+    for (size_t k = 0; k < cols.size() && in_place && total; ++k) {
+      size_t bytes;
+      if (!sch[cols[k]].dtype.fixed_width()) continue;
+      if (__builtin_mul_overflow(total, sch[cols[k]].dtype.size, &bytes)) {
+        in_place = false;
+        break;
+      }
+      try {
+        whole[k] = std::make_shared<Buffer>(bytes);
+      } catch (const std::bad_alloc&) {
+        in_place = false;
+      }
+    }
+    if (!in_place) std::fill(whole.begin(), whole.end(), nullptr);
     std::vector<std::optional<Frame>> loaded(views.size());
     parallel_for(views.size(), workers, [&](size_t i) {
       const Span& s = *spans[i];

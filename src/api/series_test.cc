@@ -244,7 +244,7 @@ TEST_P(SeriesTest, BatchLandsAsOneCommit) {
   for (auto label : {"e", "f", "g"}) b3.write(label, ts_frame(t, noise));
   EXPECT_EQ(pod->walk(), files);
   EXPECT_TRUE(b3.commit());
-  EXPECT_GE(pod->walk().size(), files.size() + 2);  // the segment of the values (one for all three), the revision
+  EXPECT_EQ(pod->walk().size(), files.size() + 2);  // the segment of the values (one for all three), the revision
   EXPECT_EQ(doubles(c.series("g").read()["value"]), noise);
 }
 
@@ -369,6 +369,16 @@ TEST_P(SeriesTest, WritePartsRefusesFramesOutOfOrderAndStoresNothing) {
               std::string::npos) << msg;
     EXPECT_NE(msg.find("temperature/x"), std::string::npos) << msg;
   }
+  // A NaT in a later frame is named by its row among all frames.
+  std::vector<Frame> parts{ts_frame(t, noise), ts_frame({5000, kNaT}, {1, 2})};
+  size_t next = 0;
+  std::string msg = error_of<InvalidInput>([&] {
+    s.write_parts([&]() -> std::optional<Frame> {
+      if (next == parts.size()) return std::nullopt;
+      return parts[next++];
+    });
+  });
+  EXPECT_NE(msg.find("row 2002"), std::string::npos) << msg;
   EXPECT_EQ(pod->walk(), files);
   EXPECT_EQ(ints(s.read()["timestamp"]), (std::vector<int64_t>{1}));
 }

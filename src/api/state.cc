@@ -306,11 +306,6 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
     } else {
       for (size_t k = 0; k < sch.size(); ++k) encode_one(k);
     }
-    if (pending) {
-      for (size_t k = 0; k < sch.size(); ++k)
-        if (encoded[k].data().size() >= kEmbedMaxSize)
-          pending->push_back({SegmentRef{encoded[k].digest, &sch[k], part.size()}, encoded[k]});
-    }
     CommitRow row;
     row.label = series;
     Embedded embedded;
@@ -318,6 +313,8 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
       row.digests.push_back(encoded[k].digest);
       if (encoded[k].data().size() < kEmbedMaxSize)
         embedded[encoded[k].digest] = std::make_shared<const std::string>(encoded[k].data());
+      else if (pending)
+        pending->push_back({SegmentRef{encoded[k].digest, &sch[k], part.size()}, std::move(encoded[k])});
     }
     row.length = int64_t(part.size());
     bool first = begin == 0, last = end == n;

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <cstdlib>
 #include <optional>
 #include <stdexcept>
@@ -121,9 +123,10 @@ class FaultyPod final : public Pod {
   explicit FaultyPod(PodPtr inner) : inner_(std::move(inner)) {}
   std::string uri() const override { return inner_->uri(); }
   int fail_at = 0;
-  int writes = 0;
-  mutable int reads = 0;
-  std::function<void()> after_next_write;  // runs once, right after the next write
+  std::atomic<int> writes{0};
+  mutable std::atomic<int> reads{0};
+  // Runs once, right after the next write (set it while no write runs).
+  std::function<void()> after_next_write;
 
  private:
   std::vector<std::string> do_ls(const std::string& p) const override { return inner_->ls(p); }
@@ -136,15 +139,19 @@ class FaultyPod final : public Pod {
   bool do_write(const std::string& p, std::string_view d, bool o) override {
     if (++writes == fail_at) throw StorageError("injected failure writing " + p);
     bool written = inner_->write(p, d, o);
-    if (auto hook = std::move(after_next_write)) {
+    std::function<void()> hook;
+    {
+      std::lock_guard lock(hook_mutex_);
+      hook = std::move(after_next_write);
       after_next_write = nullptr;
-      hook();
     }
+    if (hook) hook();
     return written;
   }
   bool do_rm(const std::string& p, bool r) override { return inner_->rm(p, r); }
   bool do_mv(const std::string& a, const std::string& b) override { return inner_->mv(a, b); }
   PodPtr inner_;
+  std::mutex hook_mutex_;
 };
 
 // Copies the files of `from` that `to` lacks (a fork of a repository, or its join).

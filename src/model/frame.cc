@@ -188,12 +188,12 @@ Frame conform(const Schema& schema, const Frame& input) {
   return Frame(schema.names(), std::move(cols));
 }
 
-void check_index_values(const Schema& schema, const Frame& frame, std::string_view context) {
+void check_index_values(const Schema& schema, const Frame& frame, std::string_view context, size_t first_row) {
   for (auto k : schema.index()) {
     const Column& c = frame.columns()[k];
     const DType& dt = c.dtype();
     auto fail = [&](size_t i, const char* what) {
-      throw InvalidInput(std::string(context) + ": row " + std::to_string(i + 1) + ", column '" + schema[k].name +
+      throw InvalidInput(std::string(context) + ": row " + std::to_string(first_row + i + 1) + ", column '" + schema[k].name +
                          "': " + what + " is never an index value");
     };
     if (dt.kind == Kind::Time) {
@@ -230,7 +230,7 @@ void check_sorted(const Schema& schema, const Frame& frame, std::string_view con
     msg += "; sort the rows by index and remove duplicates before writing";
     throw InvalidInput(msg);
   };
-  check_index_values(schema, frame, context);
+  check_index_values(schema, frame, context, first_row);
   if (idx.size() == 1) {
     const Column& c = frame.columns()[idx[0]];
     const DType& dt = c.dtype();

@@ -69,6 +69,7 @@ CsvFrameReader::CsvFrameReader(std::istream& in, const Schema& schema, std::stri
 CsvFrameReader::~CsvFrameReader() = default;
 
 std::optional<Frame> CsvFrameReader::next(size_t rows) {
+  rows = std::max<size_t>(rows, 1);  // none only at the end of the input
   std::vector<Frame> parts;
   size_t count = 0;
   while (count < rows) {

@@ -37,8 +37,9 @@ class Batch {
   // batch's earlier writes).
   void update(const std::string& series, const Frame& frame);
   void delete_keys(const std::string& series, const std::vector<Tuple>& keys);
-  // Stores the segments of the writes (side by side), then writes the commit; nothing is
-  // stored before, nothing is visible before. Returns false when there was nothing to do.
+  // Stores the segments of the batch's writes (side by side), then writes the commit:
+  // nothing is visible before. (An update or a key delete stores its segments at once.)
+  // Returns false when there was nothing to do.
   bool commit();
   size_t size() const { return rows_.size(); }
 

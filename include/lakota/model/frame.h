@@ -42,7 +42,7 @@ Frame conform(const Schema& schema, const Frame& input);
 void check_sorted(const Schema& schema, const Frame& frame, std::string_view context, bool allow_duplicates = false,
                   size_t first_row = 0);
 // Index values that are never allowed (NaN in a float index, NaT in a time index).
-void check_index_values(const Schema& schema, const Frame& frame, std::string_view context);
+void check_index_values(const Schema& schema, const Frame& frame, std::string_view context, size_t first_row = 0);
 // Index tuple of a row.
 Tuple index_tuple(const Schema& schema, const Frame& frame, size_t row);
 
