@@ -49,6 +49,7 @@ VARIANTS = {"write": BOTH, "read": BOTH, "read_1pct": BOTH, "appends": BOTH}  # 
 WRITES = {"write", "appends", "append_latency", "batch"}
 READS = {"read", "read_1pct", "small_reads"}
 TIMEOUT = 3600
+SHORT = 8  # seconds: a run shorter than this is repeated (--repeats)
 HEADER_UNITS = {"disk": "MB", "rss": "MB", "p50": "ms", "p99": "ms"}  # others: seconds
 
 
@@ -220,17 +221,22 @@ class Outcome:
     values: dict  # metric -> (value, unit)
     error: str = ""
     seconds: float = 0.0
+    runs: int = 1
 
 
-def run_task(peer, task, variant, setting, env, s3=""):
-    """One task of one peer in a fresh process: its measurements, or why it failed."""
+def run_task(peer, task, variant, setting, env, s3="", rep=0):
+    """One task of one peer in a fresh process: its measurements, or why it failed. A
+    repetition (rep > 0) of a task that writes its own store writes a store of its own; one
+    that reads another task's store reads the first repetition's."""
     store = NEEDS.get(task, task)
     work = WORK / peer.name / variant / (setting.name if store == task else "default") / store
+    if rep and store == task:
+        work = work.with_name(f"{store}-{rep}")
     cmd = peer.command + [task, "--data", str(DATA), "--work", str(work), "--variant", variant, "--peer", peer.name]
     if s3:
         cmd += ["--s3", s3]
     outcome = Outcome(peer.name, setting.name, variant, task, {})
-    log = LOGS / f"{peer.name}.{setting.name}.{variant}.{task}.log"
+    log = LOGS / f"{peer.name}.{setting.name}.{variant}.{task}{f'.{rep}' if rep else ''}.log"
     t = time.perf_counter()
     try:
         with open(log, "wb") as err:
@@ -268,31 +274,54 @@ def server_of(peer, task):
     return minio_server if task.startswith("s3_") else postgres_server if peer.name == "postgres" else None
 
 
-def run_all(selected_peers, selected_tasks, env):
-    """Every run, the S3 ones last; a server runs only for the runs that need it."""
+def median_outcome(runs):
+    """The runs of one step as one outcome: the median of each measurement (the lower
+    middle of an even count), the first error, the total time."""
+    first = runs[0]
+    values = {}
+    for metric, (_, unit) in first.values.items():
+        got = sorted(r.values[metric][0] for r in runs if metric in r.values)
+        values[metric] = (got[(len(got) - 1) // 2], unit)
+    error = next((r.error for r in runs if r.error), "")
+    return Outcome(first.peer, first.setting, first.variant, first.task, values, error,
+                   sum(r.seconds for r in runs), len(runs))
+
+
+def run_all(selected_peers, selected_tasks, env, repeats):
+    """Every run, the S3 ones last; a server runs only for the runs that need it. Runs with
+    no server that took less than SHORT seconds are run again, `repeats` times in all, in
+    rounds (every such step once, then again), so that a slow spell of the machine falls on
+    one run of a step rather than on all of its runs; each step reports its medians."""
     steps = [(peer, *run) for peer in selected_peers for run in plan(peer, selected_tasks)]
     steps.sort(key=lambda step: step[1].startswith("s3_"))
-    outcomes = []
+    runs = [[] for _ in steps]  # the outcomes of each step
+    counter = itertools.count(1)
 
-    def done(o):
-        outcomes.append(o)
+    def done(i, o, rep):
+        runs[i].append(o)
         got = ", ".join(f"{m} {show(v, u)} {'MB' if u == 'bytes' else u}" for m, (v, u) in o.values.items())
-        print(f"[{len(outcomes)}/{len(steps)}] {o.peer} {o.setting} {o.variant} {o.task}: {got}"
+        label = f"[{next(counter)}/{len(steps)}]" if rep == 0 else f"[again {rep + 1}/{repeats}]"
+        print(f"{label} {o.peer} {o.setting} {o.variant} {o.task}: {got}"
               f"{'  failed: ' + o.error if o.error else ''}  ({o.seconds:.1f} s)", file=sys.stderr, flush=True)
 
-    for server, group in itertools.groupby(steps, key=lambda step: server_of(step[0], step[1])):
+    indexed = list(enumerate(steps))
+    for server, group in itertools.groupby(indexed, key=lambda item: server_of(item[1][0], item[1][1])):
+        group = list(group)
         with contextlib.ExitStack() as stack:
             try:
                 handle = stack.enter_context(server()) if server else None
             except Exception as e:
-                for peer, task, variant, setting in group:
-                    done(Outcome(peer.name, setting.name, variant, task, {}, f"{server.__name__}: {e}"))
+                for i, (peer, task, variant, setting) in group:
+                    done(i, Outcome(peer.name, setting.name, variant, task, {}, f"{server.__name__}: {e}"), 0)
                 continue
-            for peer, task, variant, setting in group:
-                s3 = handle(f"{peer.name}-{variant}") if server is minio_server else ""
-                done(run_task(peer, task, variant, setting,
-                              dict(env, **handle) if server is postgres_server else env, s3))
-    return outcomes
+            for rep in range(repeats if server is None else 1):
+                for i, (peer, task, variant, setting) in group:
+                    if rep and (runs[i][0].error or runs[i][0].seconds >= SHORT):
+                        continue
+                    s3 = handle(f"{peer.name}-{variant}") if server is minio_server else ""
+                    done(i, run_task(peer, task, variant, setting,
+                                     dict(env, **handle) if server is postgres_server else env, s3, rep), rep)
+    return [median_outcome(r) for r in runs]
 
 
 # --- Report ---
@@ -307,11 +336,12 @@ def records(outcomes, rows):
                 if o.task == task and o.variant in w.variants and metric in o.values:
                     value, unit = o.values[metric]
                     out.append({"workload": w.number, "task": task, "metric": metric, "peer": o.peer,
-                                "setting": o.setting, "variant": o.variant, "value": value, "unit": unit})
+                                "setting": o.setting, "variant": o.variant, "value": value, "unit": unit,
+                                "runs": o.runs})
     return out
 
 
-def table(outcomes, rows):
+def table(outcomes, rows, repeats=1):
     """The plain-text table: one block per workload, one line per peer, setting and data."""
     order = {(p.name, s.name): (i, j) for i, p in enumerate(peers()) for j, s in enumerate(p.settings)}
     blocks = []
@@ -353,7 +383,9 @@ def table(outcomes, rows):
             str(c).ljust(widths[i]) if i < 3 else str(c).rjust(widths[i]) for i, c in enumerate(cells)).rstrip()
         blocks.append("\n".join([f"{w.number}. {w.title}", fmt(header)] + [fmt(c) + e for c, e in lines]))
     return ("ratio: the peer's figure over our C++ API's with default settings (the Python package's where the"
-            " C++ API has none), same data: > 1, we are faster or smaller. MB = 10^6 bytes.\n\n" + "\n\n".join(blocks))
+            " C++ API has none), same data: > 1, we are faster or smaller. MB = 10^6 bytes."
+            + (f" Runs shorter than {SHORT} s without a server: the median of {repeats} runs." if repeats > 1 else "")
+            + "\n\n" + "\n\n".join(blocks))
 
 
 def machine():
@@ -371,6 +403,8 @@ def main():
     ap.add_argument("--peers", default=",".join(names), help=f"a subset of {','.join(names)}")
     ap.add_argument("--tasks", default=",".join(TASKS), help=f"a subset of {','.join(TASKS)}")
     ap.add_argument("--quick", action="store_true", help="1,000,000 rows, fewer repeats and one-row appends")
+    ap.add_argument("--repeats", type=int, help=f"runs of each step shorter than {SHORT} s, medians reported"
+                    " (default 3; --quick: 1)")
     args = ap.parse_args()
     rows = args.rows or (1_000_000 if args.quick else 10_000_000)
     selected = [p for p in peers() if p.name in args.peers.split(",")]
@@ -395,17 +429,18 @@ def main():
     env["TZ"] = "UTC"
     if args.quick:
         env["LAKOTA_BENCH_QUICK"] = "1"
-    outcomes = run_all(selected, tasks, env)
+    repeats = args.repeats or (1 if args.quick else 3)
+    outcomes = run_all(selected, tasks, env, max(1, repeats))
     seconds = time.perf_counter() - started
     shutil.rmtree(WORK, ignore_errors=True)
     shutil.rmtree(trash, ignore_errors=True)
 
-    text = table(outcomes, rows)
+    text = table(outcomes, rows, repeats)
     print(text)
     print(f"\n{rows:,} rows; the suite took {seconds / 60:.1f} min")
     (OUT / "results.txt").write_text(text + "\n")
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-              "machine": machine(), "rows": rows, "quick": args.quick, "seconds": round(seconds, 1),
+              "machine": machine(), "rows": rows, "quick": args.quick, "repeats": repeats, "seconds": round(seconds, 1),
               "records": records(outcomes, rows),
               "failures": [{"peer": o.peer, "setting": o.setting, "variant": o.variant, "task": o.task,
                             "error": o.error} for o in outcomes if o.error]}

@@ -37,14 +37,15 @@ CollectionState::CollectionState(std::string label_, std::shared_ptr<const Schem
       rewrite_cache(make_rewrite_cache()) {}
 
 std::shared_ptr<const History> CollectionState::history(std::optional<int64_t> before_ms) const {
-  auto names = changelog.listing();
+  Listing now = changelog.listing();
   std::shared_ptr<const History> h;
   {
     std::lock_guard lock(mutex_);
-    if (!history_ || names != listing_) {
-      history_ = std::make_shared<const History>(Changelog::history_of(names));
-      listing_ = std::move(names);
-    }
+    bool same = history_ && (now.version ? now.version == listing_.version
+                                         : !listing_.version && *now.names == *listing_.names);
+    if (!same) history_ = std::make_shared<const History>(Changelog::history_of(*now.names));
+    // A kept listing is not held: the pod then updates it in place rather than copy it.
+    listing_ = now.version ? Listing{nullptr, now.version} : std::move(now);
     h = history_;
   }
   return before_ms ? std::make_shared<const History>(h->before(*before_ms)) : h;
@@ -372,16 +373,24 @@ bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit
     // anyone else wrote).
     const Revision& rev = revs.back();
     bool extends = revs.size() == 1 && history_ && history_->settled() &&
-                   ((history_->empty() && rev.parent == kPhi && listing_.empty()) ||
+                   ((history_->empty() && rev.parent == kPhi && (listing_.version || listing_.names->empty())) ||
                     (!history_->empty() && base.revision && history_->state()->path() == base.revision->path() &&
                      !base.revision->revisit));
     if (extends) {
       history_ = std::make_shared<const History>(history_->extended(rev));
-      std::string name = rev.path();
-      listing_.insert(std::upper_bound(listing_.begin(), listing_.end(), name), name);
+      if (listing_.version) {
+        // Our name and nothing else (at the end of an epoch, nothing is known).
+        listing_ = (listing_.version & 0xffffffffu) == 0xffffffffu ? Listing{} : Listing{nullptr, listing_.version + 1};
+        if (!listing_.version) history_.reset();
+      } else {
+        auto names = std::make_shared<std::vector<std::string>>(*listing_.names);
+        std::string name = rev.path();
+        names->insert(std::upper_bound(names->begin(), names->end(), name), name);
+        listing_.names = std::move(names);
+      }
     } else {
       history_.reset();
-      listing_.clear();
+      listing_ = {};
     }
   }
   if (options.auto_merge) {

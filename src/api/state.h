@@ -109,7 +109,7 @@ struct CollectionState {
 
  private:
   mutable std::mutex mutex_;
-  mutable std::vector<std::string> listing_;
+  mutable Listing listing_;  // what history_ was made of
   mutable std::shared_ptr<const History> history_;
   mutable std::string cached_path_;
   mutable std::optional<Commit> cached_commit_;

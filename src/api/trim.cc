@@ -21,7 +21,7 @@ std::pair<std::string, std::set<std::string>> outcome(const History& h) {
 
 std::vector<std::string> trim(const Collection& collection, const TrimOptions& options) {
   const CollectionState& st = *collection.state();
-  std::vector<std::string> listing = st.changelog.listing();
+  std::vector<std::string> listing = *st.changelog.listing().names;
   History h = Changelog::history_of(listing);
   if (h.empty()) return {};
   std::set<std::string> tagged;

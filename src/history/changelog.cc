@@ -205,8 +205,13 @@ History History::before(int64_t before_ms) const {
   return History(std::move(out));
 }
 
-History Changelog::history_of(std::vector<std::string> names) {
-  std::sort(names.begin(), names.end());
+History Changelog::history_of(const std::vector<std::string>& listed) {
+  std::vector<std::string> sorted;
+  if (!std::is_sorted(listed.begin(), listed.end())) {
+    sorted = listed;
+    std::sort(sorted.begin(), sorted.end());
+  }
+  const auto& names = sorted.empty() ? listed : sorted;
   std::map<std::string, std::vector<Revision>> children;
   std::vector<std::string> parent_order;
   std::set<std::string> all_children;

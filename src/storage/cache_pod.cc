@@ -16,6 +16,7 @@ class CachePod final : public Pod {
   // The state of the repository is the remote's: it answers every question about what
   // exists, so that nothing stale is ever listed.
   std::vector<std::string> do_ls(const std::string& p) const override { return remote_->ls(p); }
+  Listing do_ls_watched(const std::string& p) const override { return remote_->ls_watched(p); }
   std::vector<std::string> do_walk(const std::string& p, int depth) const override { return remote_->walk(p, depth); }
   std::optional<uint64_t> do_size(const std::string& p) const override { return remote_->size(p); }
   bool do_isdir(const std::string& p) const override { return remote_->isdir(p); }

@@ -25,6 +25,7 @@
 
 #include "lakota/error.h"
 #include "lakota/storage/pod.h"
+#include "storage/folder_watch.h"
 
 namespace fs = std::filesystem;
 
@@ -94,6 +95,12 @@ class FilePod final : public Pod {
     ::closedir(dir);
     std::sort(out.begin(), out.end());
     return out;
+  }
+
+  // Changelogs: kept current by the kernel's change reports (storage/folder_watch.h).
+  Listing do_ls_watched(const std::string& path) const override {
+    if (path.empty()) return {std::make_shared<const std::vector<std::string>>(do_ls(path)), 0};  // the root holds the temporary folder
+    return folder_watch::ls(abs(path), [&] { return do_ls(path); });
   }
 
   // Opens a file for reading and returns its size; a folder is an input error.

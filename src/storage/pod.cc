@@ -35,6 +35,7 @@ class PrefixPod final : public Pod {
  private:
   std::string full(const std::string& p) const { return join(prefix_, p); }
   std::vector<std::string> do_ls(const std::string& p) const override { return base_->ls(full(p)); }
+  Listing do_ls_watched(const std::string& p) const override { return base_->ls_watched(full(p)); }
   std::string do_read(const std::string& p) const override { return base_->read(full(p)); }
   BlobPtr do_read_blob(const std::string& p) const override { return base_->read_blob(full(p)); }
   std::string do_read_range(const std::string& p, uint64_t o, size_t n) const override {
@@ -66,6 +67,10 @@ class LoggingPod final : public Pod {
   std::vector<std::string> do_ls(const std::string& p) const override {
     log_("LIST " + at(p));
     return inner_->ls(p);
+  }
+  Listing do_ls_watched(const std::string& p) const override {
+    log_("LIST " + at(p));
+    return inner_->ls_watched(p);
   }
   std::string do_read(const std::string& p) const override {
     log_("READ " + at(p));
@@ -138,6 +143,10 @@ std::string Pod::join(std::string_view a, std::string_view b) {
 }
 
 std::vector<std::string> Pod::ls(std::string_view path) const { return do_ls(normalize(path)); }
+Listing Pod::ls_watched(std::string_view path) const { return do_ls_watched(normalize(path)); }
+Listing Pod::do_ls_watched(const std::string& path) const {
+  return {std::make_shared<const std::vector<std::string>>(do_ls(path)), 0};
+}
 
 std::string Pod::do_read_range(const std::string& path, uint64_t offset, size_t size) const {
   std::string all = do_read(path);

@@ -85,11 +85,12 @@ class Changelog {
 
   // The history of the folder as it is listed now. Names that are not revisions (as `a.b`
   // with both parts `<hextime>-<sha1>`) are ignored.
-  History history() const { return history_of(pod_->ls()); }
-  static History history_of(std::vector<std::string> names);
+  History history() const { return history_of(*listing().names); }
+  static History history_of(const std::vector<std::string>& names);
   std::vector<Revision> log() const { return history().log(); }
   std::optional<Revision> leaf() const;
-  std::vector<std::string> listing() const { return pod_->ls(); }
+  // The folder's names (see Listing: a version tells an unchanged folder without comparing).
+  Listing listing() const { return pod_->ls_watched(); }
 
   // Content of a revision, checked against its sha1. A mismatch is retried (a concurrent
   // writer may still be writing it, as the reference does) and then raises CorruptData.

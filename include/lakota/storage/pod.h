@@ -35,6 +35,16 @@ class Blob {
 using BlobPtr = std::shared_ptr<const Blob>;
 BlobPtr make_blob(std::string data);
 
+// The names of a folder's entries, shared without a copy. `version` is nonzero when the pod
+// keeps the folder's listing (Pod::ls_watched): two listings of a folder with one nonzero
+// version hold the same names, and version v + 1 is version v with exactly one name added
+// or removed (so a writer that added one name and then lists v + 1 knows nobody else
+// changed the folder).
+struct Listing {
+  std::shared_ptr<const std::vector<std::string>> names;
+  uint64_t version = 0;
+};
+
 class Pod : public std::enable_shared_from_this<Pod> {
  public:
   virtual ~Pod() = default;
@@ -42,6 +52,10 @@ class Pod : public std::enable_shared_from_this<Pod> {
   // Names (not paths) of the entries of folder `path`, sorted; empty if it does not exist.
   // StorageError when `path` is a file.
   std::vector<std::string> ls(std::string_view path = "") const;
+  // The same, for a folder listed again and again (a changelog): a pod may watch the
+  // folder and answer from its last listing and the changes reported since, never staler
+  // than a listing (the file pod does where the kernel reports every change of the folder).
+  Listing ls_watched(std::string_view path = "") const;
   // Whole content of a file. Throws NotFound.
   std::string read(std::string_view path) const;
   // The same, shared without a copy where the backend can.
@@ -75,6 +89,7 @@ class Pod : public std::enable_shared_from_this<Pod> {
 
  private:
   virtual std::vector<std::string> do_ls(const std::string& path) const = 0;
+  virtual Listing do_ls_watched(const std::string& path) const;
   virtual std::string do_read(const std::string& path) const = 0;
   virtual BlobPtr do_read_blob(const std::string& path) const { return make_blob(do_read(path)); }
   virtual std::string do_read_range(const std::string& path, uint64_t offset, size_t size) const;
