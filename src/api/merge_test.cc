@@ -8,6 +8,7 @@
 #include <map>
 
 #include "lakota/api/repo.h"
+#include "lakota/encoding/hash.h"
 #include "lakota/error.h"
 #include "test_pod.h"
 
@@ -67,6 +68,38 @@ TEST_P(MergeTest, AppendsOnEachHeadAreAllKept) {
   EXPECT_EQ(c.heads().size(), 1u);
   EXPECT_EQ(c.series("s").length(), 30u);
   EXPECT_TRUE(c.merge().empty());  // nothing left to merge
+}
+
+// While heads diverge, a read with auto-merge on sees every head's writes (merged in
+// memory, nothing written); with it off, or as of a time, the state, as the reference.
+TEST_P(MergeTest, ReadsSeeEveryHeadUntilTheMergeIsWritten) {
+  auto c = create();
+  c.series("s").write(range_frame(0, 9, 0));
+  auto other = fork();
+  c.series("s").write(range_frame(10, 19, 0));
+  collection(other).series("s").write(range_frame(20, 29, 0));
+  collection(other).series("t").write(range_frame(0, 4, 0));
+  join(other);
+  size_t files = pod->walk().size();
+  auto reader = collection(pod, RepoOptions{});
+  ASSERT_TRUE(reader.diverged());
+  EXPECT_TRUE(reader.reads_merged());
+  EXPECT_EQ(content(reader.series("s")).size(), 30u);
+  EXPECT_EQ(reader.ls(), (std::vector<std::string>{"s", "t"}));
+  EXPECT_TRUE(reader.series("t").exists());
+  EXPECT_EQ(pod->walk().size(), files) << "a read writes nothing";
+  EXPECT_TRUE(reader.diverged());
+  // The state alone: auto-merge off, or a read as of a time.
+  EXPECT_FALSE(c.reads_merged());
+  size_t state_rows = c.series("s").length();
+  EXPECT_EQ(state_rows, 20u);  // either head: the first 10 rows and its own 10
+  Query later;
+  later.before_ms = now_ms() + 60'000;
+  EXPECT_FALSE(reader.reads_merged(later.before_ms));
+  EXPECT_EQ(reader.series("s").read(later).size(), state_rows);
+  reader.merge();
+  EXPECT_FALSE(reader.reads_merged());
+  EXPECT_EQ(content(c.series("s")).size(), 30u);
 }
 
 TEST_P(MergeTest, PartialOverwritesOnEachHeadAreAllKept) {

@@ -457,7 +457,7 @@ size_t Series::length(const Query& q) const {
 }
 
 bool Series::exists() const {
-  return !state_->snapshot().commit.match(label_).empty();
+  return !state_->read_snapshot().commit.match(label_).empty();
 }
 
 }  // namespace lakota

@@ -57,8 +57,33 @@ Snapshot CollectionState::snapshot(std::optional<int64_t> before_ms) const {
   return Snapshot{*h->state(), load_commit(*h->state())};
 }
 
+bool CollectionState::reads_merged(std::optional<int64_t> before_ms) const {
+  return options.auto_merge && !before_ms && history()->heads().size() > 1;
+}
+
+Snapshot CollectionState::read_snapshot(std::optional<int64_t> before_ms) const {
+  if (!options.auto_merge || before_ms) return snapshot(before_ms);
+  auto h = history();
+  if (h->empty()) return Snapshot{std::nullopt, Commit(schema)};
+  auto heads = h->heads();
+  if (heads.size() < 2) return Snapshot{*h->state(), load_commit(*h->state())};
+  {
+    std::lock_guard lock(mutex_);
+    if (merged_for_ == h && merged_) return Snapshot{*h->state(), *merged_};
+  }
+  try {
+    Commit merged = merge_heads(*this, *h, heads);
+    std::lock_guard lock(mutex_);
+    merged_for_ = h;
+    merged_ = merged;
+    return Snapshot{*h->state(), std::move(merged)};
+  } catch (const Error&) {  // a damaged head: the state, as with auto-merge off
+    return Snapshot{*h->state(), load_commit(*h->state())};
+  }
+}
+
 Snapshot CollectionState::snapshot_of(const Query& q) const {
-  if (q.revision.empty()) return snapshot(q.before_ms);
+  if (q.revision.empty()) return read_snapshot(q.before_ms);
   if (q.before_ms) throw InvalidInput("a read takes a revision or a time (--before), not both");
   Revision rev = resolve(q.revision);
   return Snapshot{rev, load_commit(rev)};

@@ -63,7 +63,16 @@ struct CollectionState {
   std::shared_ptr<const History> history(std::optional<int64_t> before_ms = {}) const;
   std::vector<Revision> log() const { return history()->log(); }
   Snapshot snapshot(std::optional<int64_t> before_ms = {}) const;
-  // The snapshot a query reads: its revision, else the state as of its `before_ms`.
+  // What a read of the collection as it is now sees: the snapshot, except while heads
+  // diverge with auto-merge on: then every head's writes, merged in memory as the writer
+  // that made the newest head (or `merge`) is about to write them, so that a write that
+  // returned is never hidden from a read by another writer's head. A head that cannot be
+  // merged (damaged) leaves the state's commit. `revision` is the state's either way.
+  // Reads as of a time (`before_ms`) see the state of that time.
+  Snapshot read_snapshot(std::optional<int64_t> before_ms = {}) const;
+  // Whether read_snapshot merges heads now.
+  bool reads_merged(std::optional<int64_t> before_ms = {}) const;
+  // The snapshot a query reads: its revision, else read_snapshot(its `before_ms`).
   Snapshot snapshot_of(const Query& q) const;
   Commit load_commit(const Revision& rev) const;
   // A tag, else a revision name (see Collection::resolve).
@@ -113,6 +122,8 @@ struct CollectionState {
   mutable std::shared_ptr<const History> history_;
   mutable std::string cached_path_;
   mutable std::optional<Commit> cached_commit_;
+  mutable std::shared_ptr<const History> merged_for_;  // the history merged_ reunites
+  mutable std::optional<Commit> merged_;
 };
 
 // Reads of one series at one commit, and the rows of writes computed from one commit (the

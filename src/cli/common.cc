@@ -100,8 +100,11 @@ void warn_if_diverged(const Collection& collection, std::optional<int64_t> befor
   size_t heads = collection.heads().size();
   std::string detail = heads > 1 ? "has " + std::to_string(heads) + " heads"
                                  : "has a head that its last revision does not hold";
-  warn(describe(collection) + " " + detail + ": this state misses some writes (run 'lakota merge" +
-       (is_registry(collection) ? std::string() : " " + collection.label()) + "')");
+  std::string merge = "lakota merge" + (is_registry(collection) ? std::string() : " " + collection.label());
+  if (collection.reads_merged(before_ms))
+    warn(describe(collection) + " " + detail + ": this read shows them merged ('" + merge + "' writes the merge)");
+  else
+    warn(describe(collection) + " " + detail + ": this state misses some writes (run '" + merge + "')");
 }
 
 int exit_code(ErrorKind kind) {

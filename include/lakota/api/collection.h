@@ -74,17 +74,22 @@ class Collection {
   void rename_series(const std::string& from, const std::string& to, bool replace = false);
   Batch batch() const { return Batch(state_); }
 
-  // The commit of the current state (or as of `before_ms`); nullopt for an empty collection.
+  // The commit readers see now (see `reads_merged`), or the state's as of `before_ms`;
+  // nullopt for an empty collection.
   std::optional<Commit> leaf_commit(std::optional<int64_t> before_ms = {}) const;
   // Every revision with its commit, in log order.
   std::vector<std::pair<Revision, Commit>> revisions() const;
   History history() const;
 
   // Heads: one revision per head content, in log order. Several heads, or a state (the
-  // last revision of the log, which readers see) that is not the head, mean that some
-  // writes are not in what readers see: `diverged` says so, and `merge` repairs it.
+  // last revision of the log) that is not the head, mean that the state misses some
+  // writes: `diverged` says so, and `merge` repairs it. Until then, with auto-merge on,
+  // reads of the collection as it is now see every head's writes, merged in memory
+  // (`reads_merged`); with it off, and as of a time, they see the state, as the
+  // reference's do.
   std::vector<Revision> heads() const;
   bool diverged(std::optional<int64_t> before_ms = {}) const;
+  bool reads_merged(std::optional<int64_t> before_ms = {}) const;
   // Reunites the heads in one commit whose content holds every head's writes (a later head
   // in log order wins where they overlap) and makes it the state. With auto-merge on (the
   // default, RepoOptions::auto_merge) every writer does this after its commit. Returns the
