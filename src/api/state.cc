@@ -58,15 +58,24 @@ Snapshot CollectionState::snapshot(std::optional<int64_t> before_ms) const {
 }
 
 bool CollectionState::reads_merged(std::optional<int64_t> before_ms) const {
-  return options.auto_merge && !before_ms && history()->heads().size() > 1;
+  return options.auto_merge && !before_ms && !history()->settled();
 }
 
 Snapshot CollectionState::read_snapshot(std::optional<int64_t> before_ms) const {
   if (!options.auto_merge || before_ms) return snapshot(before_ms);
   auto h = history();
   if (h->empty()) return Snapshot{std::nullopt, Commit(schema)};
+  if (h->settled()) {
+    {
+      std::lock_guard lock(mutex_);
+      merged_for_.reset();
+      merged_.reset();
+    }
+    return Snapshot{*h->state(), load_commit(*h->state())};
+  }
   auto heads = h->heads();
-  if (heads.size() < 2) return Snapshot{*h->state(), load_commit(*h->state())};
+  // One head that the state is not: the head holds every write (settle writes it again).
+  if (heads.size() == 1) return Snapshot{*h->state(), load_commit(heads[0])};
   {
     std::lock_guard lock(mutex_);
     if (merged_for_ == h && merged_) return Snapshot{*h->state(), *merged_};
@@ -77,7 +86,7 @@ Snapshot CollectionState::read_snapshot(std::optional<int64_t> before_ms) const 
     merged_for_ = h;
     merged_ = merged;
     return Snapshot{*h->state(), std::move(merged)};
-  } catch (const Error&) {  // a damaged head: the state, as with auto-merge off
+  } catch (const CorruptData&) {  // a damaged head: the state, as with auto-merge off
     return Snapshot{*h->state(), load_commit(*h->state())};
   }
 }
@@ -383,6 +392,17 @@ bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit
   auto revs = changelog.commit(payload, base.revision ? &*base.revision : nullptr, earliest);
   if (revs.empty()) return false;
   if (committed) *committed = Snapshot{revs.back(), next};
+  // A kept listing taken now holds our revision: if it is exactly one change after the
+  // listing our history was made of, that change is ours and nobody else wrote. (Expecting
+  // "version + 1" without looking would be wrong when another thread of this handle listed
+  // someone else's revision in between: its version + 1 would be taken for ours.) Only
+  // for kept listings: elsewhere (S3) a listing is a request.
+  bool kept;
+  {
+    std::lock_guard lock(mutex_);
+    kept = listing_.version != 0;
+  }
+  Listing after = kept ? changelog.listing() : Listing{};
   if (written) {
     try {
       written();
@@ -404,9 +424,10 @@ bool CollectionState::commit_on(const Snapshot& base, const std::function<Commit
     if (extends) {
       history_ = std::make_shared<const History>(history_->extended(rev));
       if (listing_.version) {
-        // Our name and nothing else (at the end of an epoch, nothing is known).
-        listing_ = (listing_.version & 0xffffffffu) == 0xffffffffu ? Listing{} : Listing{nullptr, listing_.version + 1};
-        if (!listing_.version) history_.reset();
+        bool ours_alone = after.version && after.version == listing_.version + 1 &&
+                          (listing_.version & 0xffffffffu) != 0xffffffffu;
+        listing_ = ours_alone ? Listing{nullptr, after.version} : Listing{};
+        if (!ours_alone) history_.reset();
       } else {
         auto names = std::make_shared<std::vector<std::string>>(*listing_.names);
         std::string name = rev.path();

@@ -102,7 +102,8 @@ void warn_if_diverged(const Collection& collection, std::optional<int64_t> befor
                                  : "has a head that its last revision does not hold";
   std::string merge = "lakota merge" + (is_registry(collection) ? std::string() : " " + collection.label());
   if (collection.reads_merged(before_ms))
-    warn(describe(collection) + " " + detail + ": this read shows them merged ('" + merge + "' writes the merge)");
+    warn(describe(collection) + " " + detail + ": this read shows " + (heads > 1 ? "them merged" : "the head") +
+         " ('" + merge + "' writes it)");
   else
     warn(describe(collection) + " " + detail + ": this state misses some writes (run '" + merge + "')");
 }

@@ -67,17 +67,9 @@ class Watch {
   }
 
   Listing ls(const std::string& path, const std::function<std::vector<std::string>()>& list) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (pid_ != ::getpid()) reset();
-    if (off_) return unwatched(list);
-    if (fd_ < 0 && !unavailable_) {
-      fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-      unavailable_ = fd_ < 0;
-    }
-    if (fd_ < 0) return unwatched(list);
-    if (!drain()) return unwatched(list);
-    if (auto kept = kept_listing(path)) return *kept;
-    return read(path, list);
+    if (auto kept = watched(path)) return std::move(*kept);
+    // Not watched: the pod lists it, outside the lock (an NFS listing may take a while).
+    return {std::make_shared<const std::vector<std::string>>(list()), 0};
   }
 
   Counts counts() {
@@ -86,9 +78,21 @@ class Watch {
   }
 
  private:
-  Listing unwatched(const std::function<std::vector<std::string>()>& list) {
-    ++counts_.unwatched;
-    return {std::make_shared<const std::vector<std::string>>(list()), 0};
+  // The kept listing of `path`, or its first; nullopt when it cannot be watched.
+  std::optional<Listing> watched(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pid_ != ::getpid()) reset();
+    if (!off_ && fd_ < 0 && !unavailable_) {
+      fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+      unavailable_ = fd_ < 0;
+    }
+    std::optional<Listing> out;
+    if (!off_ && fd_ >= 0 && drain()) {
+      out = kept_listing(path);
+      if (!out) out = read(path);
+    }
+    if (!out) ++counts_.unwatched;
+    return out;
   }
 
   // The kept listing of `path`, if the folder it names now is the one watched and no
@@ -112,26 +116,26 @@ class Watch {
   // Sets the watch (on the folder opened, so that the inode watched is the inode read),
   // then reads the folder: every change after the watch is set is in the queue, and is
   // applied to what was read at the next listing.
-  Listing read(const std::string& path, const std::function<std::vector<std::string>()>& list) {
+  std::optional<Listing> read(const std::string& path) {
     int dir = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) return unwatched(list);  // missing, a file, no access: list() says so
+    if (dir < 0) return std::nullopt;  // missing, a file, no access: the pod's listing says so
     struct statfs sfs;
     struct stat st;
     if (::fstatfs(dir, &sfs) != 0 || !reports_every_change(sfs) || ::fstat(dir, &st) != 0) {
       ::close(dir);
-      return unwatched(list);
+      return std::nullopt;
     }
     if (folders_.size() >= kMaxFolders && !wd_of_.count(path)) forget_least_recent();
     int wd = ::inotify_add_watch(fd_, ("/proc/self/fd/" + std::to_string(dir)).c_str(), kEvents);
     if (wd < 0) {  // no watch left (max_user_watches), or no /proc
       ::close(dir);
-      return unwatched(list);
+      return std::nullopt;
     }
     DIR* d = ::fdopendir(dir);
     if (!d) {
       ::close(dir);
       forget(wd);
-      return unwatched(list);
+      return std::nullopt;
     }
     auto names = std::make_shared<std::vector<std::string>>();
     errno = 0;
@@ -143,7 +147,7 @@ class Watch {
     ::closedir(d);
     if (failed) {
       forget(wd);
-      return unwatched(list);
+      return std::nullopt;
     }
     std::sort(names->begin(), names->end());
     Folder& f = folders_[wd];
@@ -194,7 +198,11 @@ class Watch {
     std::string name(e.name);  // NUL-padded to e.len
     auto at = std::lower_bound(f.names->begin(), f.names->end(), name);
     bool present = at != f.names->end() && *at == name;
-    if ((e.mask & (IN_CREATE | IN_MOVED_TO)) && !present) {
+    if ((e.mask & IN_MOVED_TO) && present) {
+      // A rename over a name, or an exchange of two (RENAME_EXCHANGE), whose events are
+      // those of two renames over names: only a read tells them apart.
+      f.current = false;
+    } else if ((e.mask & (IN_CREATE | IN_MOVED_TO)) && !present) {
       size_t i = size_t(at - f.names->begin());
       auto& names = own(f);
       names.insert(names.begin() + std::ptrdiff_t(i), std::move(name));
