@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 
@@ -61,9 +62,15 @@ int64_t now_ms() {
 }
 
 bool is_lower_hex(std::string_view s) {
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
+  static constexpr auto kHex = [] {
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[size_t(c)] = true;
+    for (int c = 'a'; c <= 'f'; ++c) t[size_t(c)] = true;
+    return t;
+  }();
+  bool ok = true;  // no early exit: names are nearly always valid, and the loop vectorizes
+  for (char c : s) ok &= kHex[static_cast<unsigned char>(c)];
+  return ok;
 }
 
 bool is_hex_digest(std::string_view s) { return s.size() == 40 && is_lower_hex(s); }

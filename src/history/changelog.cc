@@ -18,10 +18,7 @@ const std::string kPhi = "00000000000-" + std::string(40, '0');
 namespace {
 
 bool is_revision_part(std::string_view s) {
-  if (s.size() != 52 || s[11] != '-') return false;
-  for (size_t i = 0; i < 11; ++i)
-    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
-  return is_hex_digest(s.substr(12));
+  return s.size() == 52 && s[11] == '-' && is_lower_hex(s.substr(0, 11)) && is_hex_digest(s.substr(12));
 }
 
 int64_t time_of(std::string_view part) { return parse_hextime(part.substr(0, 11)); }
@@ -29,20 +26,23 @@ std::string_view content_of(std::string_view part) { return part.substr(12); }
 
 // The graph of a log: revisions are edges from a parent name to a child name; several
 // names may hold one content (a merge is written under each head).
+// Names are views into the log's revisions, which outlive the graph.
 struct Graph {
-  std::unordered_map<std::string, std::vector<std::string>> parents;  // child name -> parent names
-  std::unordered_set<std::string> has_children;                       // names some revision was written on
+  std::unordered_map<std::string_view, std::vector<std::string_view>> parents;  // child name -> parent names
+  std::unordered_set<std::string_view> has_children;  // names some revision was written on
 
   explicit Graph(const std::vector<Revision>& log) {
+    parents.reserve(log.size());
+    has_children.reserve(log.size());
     for (const auto& r : log) {
       parents[r.child].push_back(r.parent);
       has_children.insert(r.parent);
     }
   }
 
-  bool is_ancestor(const std::string& ancestor, const std::string& name) const {
-    std::vector<std::string> stack{name};
-    std::unordered_set<std::string> seen{name};
+  bool is_ancestor(std::string_view ancestor, std::string_view name) const {
+    std::vector<std::string_view> stack{name};
+    std::unordered_set<std::string_view> seen{name};
     while (!stack.empty()) {
       auto it = parents.find(stack.back());
       stack.pop_back();
@@ -71,7 +71,8 @@ History::History(std::vector<Revision> log) : log_(std::move(log)) {
   // A name nothing was written on is a head, unless its content was continued from
   // another name that is not its ancestor (a copy of a merge that another copy carries on;
   // a content that comes back after a revert is continued from an ancestor, so it stays).
-  std::unordered_map<std::string, bool> head_of;
+  std::unordered_map<std::string_view, bool> head_of;
+  head_of.reserve(log_.size());
   for (auto& r : log_) {
     auto [it, fresh] = head_of.try_emplace(r.child, false);
     if (fresh && !g.has_children.count(r.child)) {
@@ -212,34 +213,42 @@ History Changelog::history_of(const std::vector<std::string>& listed) {
     std::sort(sorted.begin(), sorted.end());
   }
   const auto& names = sorted.empty() ? listed : sorted;
-  std::map<std::string, std::vector<Revision>> children;
-  std::vector<std::string> parent_order;
-  std::set<std::string> all_children;
-  for (const auto& name : names) {
+  // Views into `names`, which outlive this analysis; strings only for the log it returns.
+  using Edge = std::pair<std::string_view, std::string_view>;  // parent, child
+  std::unordered_map<std::string_view, std::vector<Edge>> children;
+  std::vector<std::string_view> parent_order;
+  std::unordered_set<std::string_view> all_children;
+  children.reserve(names.size());
+  all_children.reserve(names.size());
+  for (const auto& full : names) {
+    std::string_view name = full;
     auto dot = name.find('.');
-    if (dot == std::string::npos || name.find('.', dot + 1) != std::string::npos) continue;
-    std::string parent = name.substr(0, dot), child = name.substr(dot + 1);
+    if (dot == std::string_view::npos || name.find('.', dot + 1) != std::string_view::npos) continue;
+    std::string_view parent = name.substr(0, dot), child = name.substr(dot + 1);
     if (!is_revision_part(parent) || !is_revision_part(child) || parent == child) continue;
     all_children.insert(child);
     auto [it, inserted] = children.try_emplace(parent);
     if (inserted) parent_order.push_back(parent);
-    it->second.push_back({parent, child});
+    it->second.emplace_back(parent, child);
   }
-  std::vector<Revision> stack;
-  for (const auto& p : parent_order) {
+  std::vector<Edge> stack;
+  for (auto p : parent_order) {
     if (all_children.count(p)) continue;
     const auto& kids = children[p];
     stack.insert(stack.end(), kids.begin(), kids.end());
   }
   std::reverse(stack.begin(), stack.end());
   std::vector<Revision> out;
-  std::set<std::string> seen;
+  out.reserve(names.size());
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(names.size());
   while (!stack.empty()) {
-    Revision rev = std::move(stack.back());
+    auto [parent, child] = stack.back();
     stack.pop_back();
-    rev.revisit = !seen.insert(rev.child).second;
+    Revision rev{std::string(parent), std::string(child)};
+    rev.revisit = !seen.insert(child).second;
     if (!rev.revisit) {
-      auto it = children.find(rev.child);
+      auto it = children.find(child);
       if (it != children.end()) stack.insert(stack.end(), it->second.rbegin(), it->second.rend());
     }
     out.push_back(std::move(rev));
