@@ -71,11 +71,18 @@ def test_merge_of_partial_overwrites_reads_the_same_in_the_reference(lakota, ref
     diverge(lakota, ref, first, second, base)
     res = lakota("-r", "repo_A", "read", "c/s")
     assert "2 heads" in res.err and "lakota merge c" in res.err
+    expected = {i: float(1000 + i if 10 <= i < 20 else 2000 + i if 80 <= i < 90 else i) for i in range(100)}
+    # Both heads' writes, merged in memory until the merge is written (auto-merge on).
+    assert "this read shows them merged" in res.err
+    assert rows_of(res.out) == expected
+    # Auto-merge off: the state, one head's writes, as the reference reads it.
+    res = lakota("-r", "repo_A", "read", "c/s", env={"LAKOTA_AUTO_MERGE": "0"})
+    assert "this state misses some writes" in res.err
+    assert rows_of(res.out) == rows_of(ref("-r", "repo_A", "read", "c/s").out) != expected
     assert "*" in lakota("-r", "repo_A", "rev", "c").out
     res = lakota("-r", "repo_A", "merge")
     assert res.code == 0 and res.out == "" and "merged collection 'c'" in res.err
     ours = rows_of(lakota("-r", "repo_A", "read", "c/s").out)
-    expected = {i: float(1000 + i if 10 <= i < 20 else 2000 + i if 80 <= i < 90 else i) for i in range(100)}
     assert ours == expected
     assert rows_of(ref("-r", "repo_A", "read", "c/s").out) == expected
     res = lakota("-r", "repo_A", "merge", "c")

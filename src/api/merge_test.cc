@@ -10,6 +10,7 @@
 #include "lakota/api/repo.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
+#include "state.h"
 #include "test_pod.h"
 
 namespace lakota {
@@ -51,15 +52,20 @@ class MergeTest : public PodTest {
   }
   void join(const PodPtr& other) { copy_missing(other, pod); }
   Collection collection(const PodPtr& p, RepoOptions o = manual()) { return Repo(p, o).collection("c"); }
+  // Two writers append to rows 0-9 of "s": we rows 10-19, the other 20-29 in a copy that
+  // it returns, to be joined.
+  PodPtr append_on_two_heads(Collection& c) {
+    c.series("s").write(range_frame(0, 9, 0));
+    auto other = fork();
+    c.series("s").write(range_frame(10, 19, 0));
+    collection(other).series("s").write(range_frame(20, 29, 0));
+    return other;
+  }
 };
 
 TEST_P(MergeTest, AppendsOnEachHeadAreAllKept) {
   auto c = create();
-  c.series("s").write(range_frame(0, 9, 0));
-  auto other = fork();
-  c.series("s").write(range_frame(10, 19, 0));
-  collection(other).series("s").write(range_frame(20, 29, 0));
-  join(other);
+  join(append_on_two_heads(c));
   EXPECT_EQ(c.heads().size(), 2u);
   EXPECT_TRUE(c.diverged());
   auto written = c.merge();
@@ -74,10 +80,7 @@ TEST_P(MergeTest, AppendsOnEachHeadAreAllKept) {
 // memory, nothing written); with it off, or as of a time, the state, as the reference.
 TEST_P(MergeTest, ReadsSeeEveryHeadUntilTheMergeIsWritten) {
   auto c = create();
-  c.series("s").write(range_frame(0, 9, 0));
-  auto other = fork();
-  c.series("s").write(range_frame(10, 19, 0));
-  collection(other).series("s").write(range_frame(20, 29, 0));
+  auto other = append_on_two_heads(c);
   collection(other).series("t").write(range_frame(0, 4, 0));
   join(other);
   size_t files = pod->walk().size();
@@ -100,6 +103,21 @@ TEST_P(MergeTest, ReadsSeeEveryHeadUntilTheMergeIsWritten) {
   reader.merge();
   EXPECT_FALSE(reader.reads_merged());
   EXPECT_EQ(content(c.series("s")).size(), 30u);
+}
+
+// A head that cannot be read (a damaged revision file) leaves reads the state, as with
+// auto-merge off; it never makes them fail.
+TEST_P(MergeTest, ADamagedHeadLeavesReadsTheState) {
+  auto c = create();
+  join(append_on_two_heads(c));
+  auto reader = collection(pod, RepoOptions{});
+  History h = reader.history();
+  auto heads = h.heads();
+  ASSERT_EQ(heads.size(), 2u);
+  const Revision& other = heads[0].path() == h.state()->path() ? heads[1] : heads[0];
+  reader.state()->changelog.pod()->write(other.path(), "not a commit", true);
+  Collection fresh = collection(pod, RepoOptions{});
+  EXPECT_EQ(fresh.series("s").length(), 20u);  // the state's: rows 0-9 and its own 10
 }
 
 TEST_P(MergeTest, PartialOverwritesOnEachHeadAreAllKept) {

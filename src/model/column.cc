@@ -4,27 +4,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <new>
-#include <sys/mman.h>
-
 #include "lakota/error.h"
+#include "lakota/memory.h"
 
 namespace lakota {
 
-namespace {
-constexpr size_t kHugePage = size_t(2) << 20;
-}
-
 Buffer::Buffer(size_t n) : size(n) {
-  void* p = nullptr;
-  if (n >= 4 * kHugePage) {
-    size_t rounded = (n + kHugePage - 1) / kHugePage * kHugePage;
-    p = std::aligned_alloc(kHugePage, rounded);
-    if (p) ::madvise(p, rounded, MADV_HUGEPAGE);
-  } else {
-    p = std::malloc(n ? n : 1);
-  }
-  if (!p) throw std::bad_alloc();
-  bytes.ptr = static_cast<std::byte*>(p);
+  bytes.ptr = static_cast<std::byte*>(allocate_uninitialised(n, 4 * kHugePage));
 }
 
 Buffer::Buffer(size_t n, Zeroed) : size(n) {

@@ -11,7 +11,6 @@
 // may truncate a file under a mapping, and the SIGBUS that follows would end the process.
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include <random>
 
 #include "lakota/error.h"
+#include "lakota/memory.h"
 #include "lakota/storage/pod.h"
 #include "storage/folder_watch.h"
 
@@ -130,20 +130,10 @@ class FilePod final : public Pod {
   }
 
   // A file's bytes in memory of their own: nothing zero-fills it before the read, and a
-  // large one asks for huge pages (a 28 MB segment then costs 14 page faults, not 7,000).
+  // large one asks for huge pages.
   class FileBlob final : public Blob {
    public:
-    explicit FileBlob(size_t n) {
-      constexpr size_t kHuge = size_t(2) << 20;
-      if (n >= kHuge) {
-        size_t rounded = (n + kHuge - 1) / kHuge * kHuge;
-        ptr_ = std::aligned_alloc(kHuge, rounded);
-        if (ptr_) ::madvise(ptr_, rounded, MADV_HUGEPAGE);
-      } else {
-        ptr_ = std::malloc(n ? n : 1);
-      }
-      if (!ptr_) throw std::bad_alloc();
-    }
+    explicit FileBlob(size_t n) : ptr_(allocate_uninitialised(n, kHugePage)) {}
     ~FileBlob() override { std::free(ptr_); }
     char* data() { return static_cast<char*>(ptr_); }
     void set_size(size_t n) { view_ = std::string_view(data(), n); }
@@ -163,17 +153,7 @@ class FilePod final : public Pod {
 
   static std::string read_all(const Fd& fd, size_t size, const std::string& full) {
     std::string out(size, '\0');
-    size_t done = 0;
-    while (done < out.size()) {
-      ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        fail("cannot read", full);
-      }
-      if (n == 0) break;
-      done += n;
-    }
-    out.resize(done);
+    out.resize(read_into(fd, out.data(), size, full));
     return out;
   }
 

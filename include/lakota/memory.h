@@ -1,0 +1,16 @@
+// Memory for large arrays: file contents and column buffers, filled right after they are
+// had, so nothing zero-fills them first.
+#pragma once
+
+#include <cstddef>
+
+namespace lakota {
+
+constexpr size_t kHugePage = size_t(2) << 20;
+
+// `n` bytes, uninitialised, to be freed with std::free. From `huge_from` bytes on, aligned
+// to and advised as transparent huge pages (a 28 MB array then costs 14 page faults, not
+// 7,000). Throws std::bad_alloc.
+void* allocate_uninitialised(size_t n, size_t huge_from);
+
+}  // namespace lakota
