@@ -225,6 +225,10 @@ TEST(BloscSettings, SmallArraysAreTheReferencesLargeOnesOurs) {
   EXPECT_EQ(o.codec_for(value, 1000), (BloscCodec{"zstd", 5, 0}));  // byte for byte the reference's
   EXPECT_EQ(o.codec_for(value, 1 << 20), o.blosc);
   EXPECT_EQ(o.codec_for(ts, 1 << 20), o.index);
+  // Times and integers up to 64 KiB: the reference's at once (they mostly embed).
+  EXPECT_EQ(o.codec_for(value, 8000), o.blosc);
+  EXPECT_EQ(o.codec_for(ts, 8000), (BloscCodec{"zstd", 5, 0}));
+  EXPECT_EQ(o.codec_for(ts, 64 << 10), o.index);
   o.columns["value"] = BloscCodec{"lz4", 9, 0};
   EXPECT_EQ(o.codec_for(value, 1 << 20).compressor, "lz4");
   // Either reads back the same values.

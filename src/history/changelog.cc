@@ -62,18 +62,18 @@ int64_t Revision::epoch_ms() const { return time_of(child); }
 std::string Revision::child_digest() const { return child.substr(12); }
 std::string Revision::parent_digest() const { return parent.substr(12); }
 
-History::History(std::vector<Revision> log) : log_(std::move(log)) {
-  Graph g(log_);
+History::History(std::vector<Revision> log) : size_(log.size()) {
+  Graph g(log);
   // Names that hold each content and carry later revisions.
   std::unordered_map<std::string_view, std::vector<const std::string*>> continued;
-  for (const auto& r : log_)
+  for (const auto& r : log)
     if (g.has_children.count(r.child)) continued[content_of(r.child)].push_back(&r.child);
   // A name nothing was written on is a head, unless its content was continued from
   // another name that is not its ancestor (a copy of a merge that another copy carries on;
   // a content that comes back after a revert is continued from an ancestor, so it stays).
   std::unordered_map<std::string_view, bool> head_of;
-  head_of.reserve(log_.size());
-  for (auto& r : log_) {
+  head_of.reserve(log.size());
+  for (auto& r : log) {
     auto [it, fresh] = head_of.try_emplace(r.child, false);
     if (fresh && !g.has_children.count(r.child)) {
       bool superseded = false;
@@ -87,46 +87,83 @@ History::History(std::vector<Revision> log) : log_(std::move(log)) {
     r.is_head = it->second;
   }
   std::map<std::string_view, size_t> last;  // content -> position of its last head revision
-  for (size_t i = 0; i < log_.size(); ++i)
-    if (log_[i].is_head) last[content_of(log_[i].child)] = i;
+  for (size_t i = 0; i < log.size(); ++i)
+    if (log[i].is_head) last[content_of(log[i].child)] = i;
   for (const auto& [content, i] : last) heads_.push_back(i);
   std::sort(heads_.begin(), heads_.end());
+  base_ = std::make_shared<const std::vector<Revision>>(std::move(log));
+}
+
+const std::vector<Revision>& History::log() const& {
+  static const std::vector<Revision> none;
+  if (!tail_) return base_ ? *base_ : none;
+  std::call_once(whole_->once, [&] {
+    std::vector<Revision>& out = whole_->log;
+    out.reserve(size_);
+    out = *base_;
+    size_t first = out.size();
+    out.resize(size_);
+    for (const Tail* t = tail_.get(); t; t = t->prev.get()) out[first + t->length - 1] = t->rev;
+    // Written on the state each time: the last revision is the only head.
+    for (auto& r : out) r.is_head = false;
+    out.back().is_head = true;
+  });
+  return whole_->log;
+}
+
+const Revision* History::state() const {
+  if (tail_) return &tail_->rev;
+  return empty() ? nullptr : &base_->back();
 }
 
 std::vector<Revision> History::heads() const {
   std::vector<Revision> out;
-  for (auto i : heads_) out.push_back(log_[i]);
+  for (auto i : heads_) out.push_back(i + 1 == size_ ? *state() : log()[i]);
   return out;
 }
 
 bool History::settled() const {
   if (heads_.size() > 1) return false;
-  return heads_.empty() || content_of(log_[heads_[0]].child) == content_of(state()->child);
+  if (heads_.empty()) return true;
+  const Revision& head = heads_[0] + 1 == size_ ? *state() : log()[heads_[0]];
+  return content_of(head.child) == content_of(state()->child);
 }
 
 History History::extended(Revision rev) const {
+  // A long tail is folded into a new base now and then: reading it (log()) walks it, and
+  // freeing it frees one node after the other.
+  constexpr size_t kLongestTail = 1024;
   History out;
-  out.log_ = log_;
-  for (auto& r : out.log_) r.is_head = false;
+  if (tail_ && tail_->length >= kLongestTail) {
+    out.base_ = std::make_shared<const std::vector<Revision>>(log());
+  } else {
+    out.base_ = base_ ? base_ : std::make_shared<const std::vector<Revision>>();
+    out.tail_ = tail_;
+  }
   rev.is_head = true;
   rev.revisit = false;
-  out.log_.push_back(std::move(rev));
-  out.heads_ = {out.log_.size() - 1};
+  size_t length = out.tail_ ? out.tail_->length + 1 : 1;
+  out.tail_ = std::make_shared<const Tail>(Tail{std::move(rev), std::move(out.tail_), length});
+  out.whole_ = std::make_shared<Whole>();
+  out.size_ = size_ + 1;
+  out.heads_ = {out.size_ - 1};
   return out;
 }
 
 std::optional<Revision> History::find(std::string_view digest) const {
-  for (auto it = log_.rbegin(); it != log_.rend(); ++it)
+  const auto& all = log();
+  for (auto it = all.rbegin(); it != all.rend(); ++it)
     if (content_of(it->child) == digest) return *it;
   return std::nullopt;
 }
 
 std::optional<Revision> History::common_ancestor(const std::vector<Revision>& revs) const {
   if (revs.empty()) return std::nullopt;
+  const auto& all = log();
   // Contents and their parent contents, over every name that holds them.
   std::unordered_map<std::string_view, std::set<std::string_view>> up;
   std::unordered_map<std::string_view, int64_t> newest;
-  for (const auto& r : log_) {
+  for (const auto& r : all) {
     up[content_of(r.child)].insert(content_of(r.parent));
     auto& t = newest[content_of(r.child)];
     t = std::max(t, time_of(r.child));
@@ -161,14 +198,15 @@ std::optional<Revision> History::common_ancestor(const std::vector<Revision>& re
 }
 
 Revision History::resolve(std::string_view name) const {
+  const auto& all = log();
   auto dot = name.find('.');
   if (dot != std::string_view::npos) {
-    for (const auto& r : log_)
+    for (const auto& r : all)
       if (r.path() == name) return r;
     throw NotFound("revision '" + std::string(name) + "' not found");
   }
   if (is_revision_part(name)) {
-    for (auto it = log_.rbegin(); it != log_.rend(); ++it)
+    for (auto it = all.rbegin(); it != all.rend(); ++it)
       if (it->child == name) return *it;
     throw NotFound("revision '" + std::string(name) + "' not found");
   }
@@ -180,7 +218,7 @@ Revision History::resolve(std::string_view name) const {
                        "lowercase hex digits of a sha1)");
   }
   std::map<std::string_view, const Revision*> hits;  // content -> its last revision
-  for (const auto& r : log_)
+  for (const auto& r : all)
     if (content_of(r.child).substr(0, name.size()) == name) hits[content_of(r.child)] = &r;
   if (hits.empty()) throw NotFound("no revision's sha1 starts with '" + std::string(name) + "'");
   if (hits.size() > 1) {
@@ -199,7 +237,7 @@ Revision History::resolve(std::string_view name) const {
 History History::before(int64_t before_ms) const {
   std::vector<Revision> out;
   std::string limit = hextime(before_ms);
-  for (const auto& rev : log_) {
+  for (const auto& rev : log()) {
     if (!(rev.child.compare(0, 11, limit) < 0)) break;
     out.push_back(rev);
   }

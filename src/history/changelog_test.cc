@@ -36,6 +36,56 @@ TEST(Changelog, LinearHistoryEndsAtTheLastChild) {
   EXPECT_GT(h.log()[1].epoch_ms(), h.log()[0].epoch_ms());
 }
 
+TEST(History, ExtendedIsWhatAFreshAnalysisOfTheFolderFinds) {
+  // A writer extends its history at every append instead of listing and analysing the
+  // folder again: the extended history must be the analysis, revision for revision, and
+  // histories extended from one base must not see each other's revisions.
+  Changelog log(make_memory_pod());
+  auto first = log.commit("r0", nullptr);
+  History h = log.history();
+  const History base = h;
+  std::vector<History> kept;
+  Revision at = first[0];
+  for (int k = 1; k <= 2100; ++k) {  // past the tail length that folds into a new base
+    at = log.commit("r" + std::to_string(k), &at)[0];
+    h = h.extended(at);
+    ASSERT_EQ(h.state()->path(), at.path());
+    ASSERT_TRUE(h.settled());
+    if (k % 700 == 0) kept.push_back(h);
+  }
+  History fresh = log.history();
+  ASSERT_EQ(h.size(), fresh.size());
+  const auto& a = h.log();
+  const auto& b = fresh.log();
+  for (size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].path(), b[i].path()) << i;
+    ASSERT_EQ(a[i].is_head, b[i].is_head) << i;
+    ASSERT_EQ(a[i].revisit, b[i].revisit) << i;
+  }
+  EXPECT_EQ(contents(h.heads()), contents(fresh.heads()));
+  EXPECT_EQ(h.find(sha1_hex("r5"))->path(), fresh.find(sha1_hex("r5"))->path());
+  EXPECT_EQ(h.before(h.log()[10].epoch_ms()).size(), 10u);
+  // Older histories keep their own length and head.
+  ASSERT_EQ(kept.size(), 3u);
+  for (size_t j = 0; j < kept.size(); ++j) {
+    size_t n = 700 * (j + 1) + 1;
+    ASSERT_EQ(kept[j].size(), n);
+    ASSERT_EQ(kept[j].log().size(), n);
+    EXPECT_TRUE(kept[j].log().back().is_head);
+    EXPECT_EQ(kept[j].heads().size(), 1u);
+    EXPECT_EQ(kept[j].log().back().path(), b[n - 1].path());
+  }
+  // Two extensions of one base are two histories.
+  Revision x{first[0].child, rev(now_ms() + 5, "x")}, y{first[0].child, rev(now_ms() + 6, "y")};
+  History hx = base.extended(x), hy = base.extended(y);
+  EXPECT_EQ(hx.log().size(), 2u);
+  EXPECT_EQ(hx.log()[1].path(), x.path());
+  EXPECT_EQ(hy.log()[1].path(), y.path());
+  EXPECT_FALSE(hx.log()[0].is_head);
+  EXPECT_TRUE(base.log()[0].is_head);
+  EXPECT_EQ(base.size(), 1u);
+}
+
 TEST(Changelog, SamePayloadAsItsBaseIsSkipped) {
   Changelog log(make_memory_pod());
   auto first = log.commit("same", nullptr);

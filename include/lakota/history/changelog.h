@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,12 +50,14 @@ class History {
   History() = default;
   explicit History(std::vector<Revision> log);
 
-  const std::vector<Revision>& log() const& { return log_; }
+  // The whole log (built once, on first use, for a history that `extended` made).
+  const std::vector<Revision>& log() const&;
   // On a temporary (`c.history().log()` in a range-for), a copy: no dangling reference.
-  std::vector<Revision> log() && { return std::move(log_); }
-  bool empty() const { return log_.empty(); }
+  std::vector<Revision> log() && { return log(); }
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
   // The current state: the last revision of the log; null when there is none.
-  const Revision* state() const { return log_.empty() ? nullptr : &log_.back(); }
+  const Revision* state() const;
   // One revision per head content (the last of the log that holds it), in log order.
   std::vector<Revision> heads() const;
   // True when there is at most one head and the state holds it: nothing to merge.
@@ -71,11 +75,28 @@ class History {
   // The longest prefix of the log whose revisions are older than `before_ms`.
   History before(int64_t before_ms) const;
   // This settled history followed by `rev`, written on its state (not a revisit): what
-  // the folder holds after a commit that nothing else raced. Cheaper than a new analysis.
+  // the folder holds after a commit that nothing else raced. Cheaper than a new analysis,
+  // and it copies nothing: the log is shared (a writer extends its history at every
+  // append, and the log of a busy series holds thousands of revisions).
   History extended(Revision rev) const;
 
  private:
-  std::vector<Revision> log_;
+  // Revisions `extended` added to a base log, newest first, each node shared by every
+  // later history.
+  struct Tail {
+    Revision rev;
+    std::shared_ptr<const Tail> prev;
+    size_t length;  // nodes from this one back to the base
+  };
+  // The log of a history with a tail, built on first use.
+  struct Whole {
+    std::once_flag once;
+    std::vector<Revision> log;
+  };
+  std::shared_ptr<const std::vector<Revision>> base_;  // analysed from a listing
+  std::shared_ptr<const Tail> tail_;
+  std::shared_ptr<Whole> whole_;
+  size_t size_ = 0;
   std::vector<size_t> heads_;  // positions of the head revisions, one per content, in log order
 };
 

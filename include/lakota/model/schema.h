@@ -83,6 +83,11 @@ struct EncodeOptions {
   // block size), so that the commits that embed them are the reference's byte for byte.
   // (Larger ones that compress below the embedding limit are compressed again that way.)
   size_t reference_below = 1024;
+  // The same for arrays of integers, times and booleans below this: they often compress
+  // below the embedding limit (a thousand regular timestamps: 300 bytes), so a fast pass
+  // would mostly be followed by the reference's; one pass instead (an append of a thousand
+  // rows: 37 us instead of 58 us for its timestamps).
+  size_t reference_below_integers = size_t(64) << 10;
   // The codec of an array of `nbytes` raw bytes of column `def`.
   BloscCodec codec_for(const ColumnDef& def, size_t nbytes) const;
 };
