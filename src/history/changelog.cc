@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
@@ -94,20 +95,33 @@ History::History(std::vector<Revision> log) : size_(log.size()) {
   base_ = std::make_shared<const std::vector<Revision>>(std::move(log));
 }
 
+History& History::operator=(History&& other) noexcept {
+  base_ = std::move(other.base_);
+  tail_ = std::move(other.tail_);
+  whole_ = std::move(other.whole_);
+  size_ = std::exchange(other.size_, 0);
+  heads_ = std::move(other.heads_);
+  other.heads_.clear();
+  return *this;
+}
+
+std::vector<Revision> History::build() const {
+  std::vector<Revision> out;
+  out.reserve(size_);
+  out = *base_;
+  size_t first = out.size();
+  out.resize(size_);
+  for (const Tail* t = tail_.get(); t; t = t->prev.get()) out[first + t->length - 1] = t->rev;
+  // Written on the state each time: the last revision is the only head.
+  for (auto& r : out) r.is_head = false;
+  out.back().is_head = true;
+  return out;
+}
+
 const std::vector<Revision>& History::log() const& {
   static const std::vector<Revision> none;
   if (!tail_) return base_ ? *base_ : none;
-  std::call_once(whole_->once, [&] {
-    std::vector<Revision>& out = whole_->log;
-    out.reserve(size_);
-    out = *base_;
-    size_t first = out.size();
-    out.resize(size_);
-    for (const Tail* t = tail_.get(); t; t = t->prev.get()) out[first + t->length - 1] = t->rev;
-    // Written on the state each time: the last revision is the only head.
-    for (auto& r : out) r.is_head = false;
-    out.back().is_head = true;
-  });
+  std::call_once(whole_->once, [&] { whole_->log = build(); });
   return whole_->log;
 }
 
@@ -131,11 +145,11 @@ bool History::settled() const {
 
 History History::extended(Revision rev) const {
   // A long tail is folded into a new base now and then: reading it (log()) walks it, and
-  // freeing it frees one node after the other.
-  constexpr size_t kLongestTail = 1024;
+  // freeing it frees one node after the other, recursively (256 deep at most).
+  constexpr size_t kLongestTail = 256;
   History out;
   if (tail_ && tail_->length >= kLongestTail) {
-    out.base_ = std::make_shared<const std::vector<Revision>>(log());
+    out.base_ = std::make_shared<const std::vector<Revision>>(build());
   } else {
     out.base_ = base_ ? base_ : std::make_shared<const std::vector<Revision>>();
     out.tail_ = tail_;

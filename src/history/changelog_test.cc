@@ -84,6 +84,12 @@ TEST(History, ExtendedIsWhatAFreshAnalysisOfTheFolderFinds) {
   EXPECT_FALSE(hx.log()[0].is_head);
   EXPECT_TRUE(base.log()[0].is_head);
   EXPECT_EQ(base.size(), 1u);
+  // A moved-from history is empty.
+  History moved = std::move(hx);
+  EXPECT_EQ(moved.size(), 2u);
+  EXPECT_TRUE(hx.empty());  // NOLINT(bugprone-use-after-move): what is left must be usable
+  EXPECT_EQ(hx.state(), nullptr);
+  EXPECT_TRUE(hx.log().empty());
 }
 
 TEST(Changelog, SamePayloadAsItsBaseIsSkipped) {

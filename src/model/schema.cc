@@ -190,7 +190,9 @@ BloscCodec EncodeOptions::codec_for(const ColumnDef& def, size_t nbytes) const {
   if (nbytes < reference_below) return BloscCodec{"zstd", 5, 0};
   auto it = columns.find(def.name);
   if (it != columns.end()) return it->second;
-  if (def.dtype.kind != Kind::Float && nbytes < reference_below_integers) return BloscCodec{"zstd", 5, 0};
+  Kind k = def.dtype.kind;
+  bool integers = k == Kind::Int || k == Kind::UInt || k == Kind::Time || k == Kind::Bool;
+  if (integers && nbytes < reference_below_integers) return BloscCodec{"zstd", 5, 0};
   return def.idx ? index : blosc;
 }
 

@@ -49,6 +49,11 @@ class History {
  public:
   History() = default;
   explicit History(std::vector<Revision> log);
+  History(const History&) = default;
+  History& operator=(const History&) = default;
+  // A moved-from history is empty.
+  History(History&& other) noexcept { *this = std::move(other); }
+  History& operator=(History&& other) noexcept;
 
   // The whole log (built once, on first use, for a history that `extended` made).
   const std::vector<Revision>& log() const&;
@@ -76,8 +81,9 @@ class History {
   History before(int64_t before_ms) const;
   // This settled history followed by `rev`, written on its state (not a revisit): what
   // the folder holds after a commit that nothing else raced. Cheaper than a new analysis,
-  // and it copies nothing: the log is shared (a writer extends its history at every
-  // append, and the log of a busy series holds thousands of revisions).
+  // and it shares the log instead of copying it (a writer extends its history at every
+  // append, and the log of a busy series holds thousands of revisions); every 256
+  // extensions, the revisions added are folded into a new base.
   History extended(Revision rev) const;
 
  private:
@@ -88,6 +94,7 @@ class History {
     std::shared_ptr<const Tail> prev;
     size_t length;  // nodes from this one back to the base
   };
+  std::vector<Revision> build() const;  // the base, then the tail
   // The log of a history with a tail, built on first use.
   struct Whole {
     std::once_flag once;
