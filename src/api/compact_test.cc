@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "compact.h"
+#include "recent_arrays.h"
+#include "lakota/encoding/hash.h"
+#include "lakota/error.h"
 #include "lakota/api/repo.h"
 #include "test_pod.h"
 
@@ -82,6 +85,88 @@ TEST_P(CompactionTest, OffLeavesEveryRow) {
   auto c = repo.create_collection(id_x_schema(), "c");
   for (int k = 0; k < 16; ++k) c.series("s").write(noisy_frame(k * 10, 10, k));
   EXPECT_EQ(c.leaf_commit()->match("s").size(), 16u);
+}
+
+// The compaction takes the arrays this handle wrote from memory; every other read goes to
+// storage. Shown with a file of the first row removed: reads fail, the compaction that
+// merges the row does not (its merged row holds every value), and without the arrays in
+// memory it fails too and leaves the rows as they were.
+TEST_P(CompactionTest, MergesWhatThisHandleWroteFromMemory) {
+  for (size_t held : {size_t(4) << 20, size_t(0)}) {
+    RepoOptions o;
+    o.compaction = tiers(4);
+    o.compaction.recent_bytes = held;
+    Repo repo(pod, o);
+    std::string name = "c" + std::to_string(held);
+    auto c = repo.create_collection(id_x_schema(), name);
+    auto s = c.series("s");
+    std::vector<Frame> parts;
+    for (int k = 0; k < 3; ++k) {
+      parts.push_back(noisy_frame(k * 200, 200, k));
+      s.write(parts.back());
+    }
+    auto commit = *c.leaf_commit();
+    ASSERT_EQ(commit.match("s").size(), 3u);
+    std::string x = commit.digest(commit.match("s")[0], 1);
+    ASSERT_EQ(commit.embedded_data(x), nullptr) << "the test needs a segment file";
+    ASSERT_TRUE(pod->rm(hashed_path(x)));
+    EXPECT_THROW(s.read(), Error) << "a read never takes the arrays in memory";
+    parts.push_back(noisy_frame(600, 200, 3));
+    s.write(parts.back());
+    if (held) {
+      EXPECT_EQ(c.leaf_commit()->match("s").size(), 1u);
+      EXPECT_TRUE(s.read().equals(Frame::concat(parts)));
+    } else {
+      EXPECT_EQ(c.leaf_commit()->match("s").size(), 4u);
+      EXPECT_THROW(s.read(), Error);
+    }
+  }
+}
+
+// Arrays of the same bytes have the same digest whatever their type: zeros as floats and
+// as integers. The compaction takes each as its column's type.
+TEST_P(CompactionTest, ArraysOfTheSameBytesKeepTheirColumnsTypes) {
+  RepoOptions o;
+  o.compaction = tiers(4);
+  Repo repo(pod, o);
+  auto c = repo.create_collection(Schema::parse({{"id", "int*"}, {"f", "float"}, {"i", "int"}}), "c");
+  auto s = c.series("s");
+  std::vector<Frame> parts;
+  for (int k = 0; k < 4; ++k) {
+    std::vector<int64_t> ids(300), zeros(300, 0);
+    for (int j = 0; j < 300; ++j) ids[j] = k * 300 + j;
+    parts.push_back(Frame({"id", "f", "i"}, {Column::from_vector(DType::parse("int"), ids),
+                                             Column::from_vector(DType::parse("float"), std::vector<double>(300, 0.0)),
+                                             Column::from_vector(DType::parse("int"), zeros)}));
+    s.write(parts.back());
+  }
+  auto commit = *c.leaf_commit();
+  ASSERT_EQ(commit.match("s").size(), 1u);
+  EXPECT_EQ(commit.digest(0, 1), commit.digest(0, 2));
+  Frame f = s.read();
+  EXPECT_TRUE(f.equals(Frame::concat(parts)));
+  EXPECT_EQ(f.columns()[1].dtype(), DType::parse("float"));
+  EXPECT_EQ(f.columns()[2].dtype(), DType::parse("int"));
+}
+
+TEST(RecentArrays, KeepsCopiesWithinItsBudgetOldestOutFirst) {
+  const DType f8 = DType::parse("float");
+  RecentArrays recent(4 * 8000);  // four arrays of 1,000 floats; none over a quarter of it
+  std::vector<double> values(1000, 1.5);
+  Column source = Column::from_vector(f8, values);
+  recent.put("a", source);
+  // A copy: the writer's memory may change after its write.
+  const_cast<double*>(source.values<double>().data())[0] = 9.0;
+  ASSERT_TRUE(recent.get("a"));
+  EXPECT_EQ(recent.get("a")->values<double>()[0], 1.5);
+  for (const char* d : {"b", "c", "d", "e"}) recent.put(d, Column::from_vector(f8, values));
+  EXPECT_FALSE(recent.get("a")) << "the oldest goes first";
+  EXPECT_TRUE(recent.get("e"));
+  EXPECT_LE(recent.bytes(), size_t(4 * 8000));
+  recent.put("big", Column::from_vector(f8, std::vector<double>(1001, 0.0)));
+  EXPECT_FALSE(recent.get("big")) << "more than a quarter of the budget";
+  recent.put("str", Column::strings({"x", "y"}, 1));
+  EXPECT_FALSE(recent.get("str")) << "fixed-width types only";
 }
 
 INSTANTIATE_TEST_SUITE_P(Pods, CompactionTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);

@@ -40,7 +40,7 @@ Frame empty_frame(const Schema& schema, const std::vector<size_t>& cols) {
 // The columns `cols` of span positions [lo, hi); with `targets` (one per column), where
 // arrays read whole may be decoded.
 Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, const std::vector<size_t>& cols, size_t lo,
-                 size_t hi, const std::vector<DecodeTarget>* targets = nullptr) {
+                 size_t hi, const std::vector<DecodeTarget>* targets = nullptr, const RecentArrays* recent = nullptr) {
   std::vector<Column> out(cols.size());
   const auto& idx = st.schema->index();
   auto load = [&](size_t k) {
@@ -53,7 +53,7 @@ Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, con
     bool first = std::find(cols.begin(), cols.end(), c) == cols.begin() + std::ptrdiff_t(k);
     if (at < s.index.size() && s.index[at]) out[k] = s.index[at]->slice(lo, hi);
     else if (it == idx.begin() && s.index_blocks && first && !whole) out[k] = s.index_blocks->decode(lo, hi - lo);
-    else out[k] = st.load_column_range(ci, s.row, c, lo, hi, targets ? &(*targets)[k] : nullptr);
+    else out[k] = st.load_column_range(ci, s.row, c, lo, hi, targets ? &(*targets)[k] : nullptr, recent);
   };
   // Large columns decode (and have their digests checked) side by side.
   if (hi - lo >= kParallelRows && cols.size() > 1) {
@@ -298,7 +298,8 @@ Rows delete_key_rows(const CollectionState& st, const Commit& base, const std::s
 
 Frame Series::read(const Query& q) const { return read_series(*state_, state_->snapshot_of(q).commit, label_, q); }
 
-Frame read_series(const CollectionState& st, const Commit& ci, const std::string& label, const Query& q) {
+Frame read_series(const CollectionState& st, const Commit& ci, const std::string& label, const Query& q,
+                  const RecentArrays* recent) {
   const Schema& sch = *st.schema;
   check_query(sch, q);
   auto cols = selected_columns(sch, q.select);
@@ -312,7 +313,7 @@ Frame read_series(const CollectionState& st, const Commit& ci, const std::string
     // read are in flight together), each into its place in one buffer per fixed-width
     // column, so that joining them copies nothing.
     std::vector<std::optional<Span>> spans(views.size());
-    parallel_for(views.size(), workers, [&](size_t i) { spans[i] = st.span(ci, views[i]); });
+    parallel_for(views.size(), workers, [&](size_t i) { spans[i] = st.span(ci, views[i], recent); });
     // Lengths come from the commit: a damaged or hostile one must not size or place a
     // decode. Pieces beyond blosc's limit, sums that overflow, or memory that cannot be had
     // leave every piece to decode on its own (and fail there, naming its file).
@@ -349,13 +350,13 @@ Frame read_series(const CollectionState& st, const Commit& ci, const std::string
         size_t width = sch[cols[k]].dtype.size;
         targets[k] = {whole[k]->bytes.get() + first[i] * width, (s.hi - s.lo) * width, whole[k]};
       }
-      loaded[i] = load_frame(st, ci, s, cols, s.lo, s.hi, &targets);
+      loaded[i] = load_frame(st, ci, s, cols, s.lo, s.hi, &targets, recent);
     });
     for (auto& f : loaded)
       if (f) parts.push_back(std::move(*f));
   } else if (!(left && *left == 0)) {
     for (const auto& view : views) {
-      Span s = st.span(ci, view);
+      Span s = st.span(ci, view, recent);
       size_t n = s.hi - s.lo;
       if (skip >= n) {
         skip -= n;
@@ -365,7 +366,7 @@ Frame read_series(const CollectionState& st, const Commit& ci, const std::string
       skip = 0;
       size_t hi = s.hi;
       if (left) hi = std::min(hi, lo + *left);
-      if (hi > lo) parts.push_back(load_frame(st, ci, s, cols, lo, hi));
+      if (hi > lo) parts.push_back(load_frame(st, ci, s, cols, lo, hi, nullptr, recent));
       if (left) {
         *left -= hi - lo;
         if (*left == 0) break;

@@ -34,7 +34,10 @@ CollectionState::CollectionState(std::string label_, std::shared_ptr<const Schem
       changelog(pod->cd(path)),
       options(options_),
       kv(schema->kind() && *schema->kind() == "kv"),
-      rewrite_cache(make_rewrite_cache()) {}
+      rewrite_cache(make_rewrite_cache()) {
+  if (options.compaction.enabled && options.compaction.recent_bytes)
+    recent_arrays = std::make_shared<RecentArrays>(options.compaction.recent_bytes);
+}
 
 std::shared_ptr<const History> CollectionState::history(std::optional<int64_t> before_ms) const {
   Listing now = changelog.listing();
@@ -139,8 +142,16 @@ std::string CollectionState::array_name(const Commit& commit, const std::string&
   return "segment " + pod->uri() + "/" + Segments::path_of(digest);
 }
 
-Column CollectionState::load_column(const Commit& commit, size_t row, size_t column, const DecodeTarget* target) const {
+Column CollectionState::load_column(const Commit& commit, size_t row, size_t column, const DecodeTarget* target,
+                                    const RecentArrays* recent) const {
   const std::string& digest = commit.digest(row, column);
+  if (recent) {
+    // The same digest is the same bytes, which must also be of this column's type and of
+    // the row's length (a hostile commit may say otherwise: then the file decides).
+    auto hit = recent->get(digest);
+    if (hit && hit->dtype() == (*schema)[column].dtype && hit->size() == size_t(commit.length(row)))
+      return place_column(*hit, target);
+  }
   BlobPtr blob = load_array(commit, digest);
   DecodeCheck check{size_t(commit.length(row)), options.verify_digests ? std::string_view(digest) : ""};
   return decode_column((*schema)[column], blob->bytes(), array_name(commit, digest), check, target);
@@ -168,12 +179,12 @@ BloscArray CollectionState::open_blosc(const Commit& commit, size_t row, size_t 
 }
 
 Column CollectionState::load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi,
-                                          const DecodeTarget* target) const {
+                                          const DecodeTarget* target, const RecentArrays* recent) const {
   const auto& def = (*schema)[column];
   bool whole = lo == 0 && hi == size_t(commit.length(row));
   // A whole array is read whole (one request), and its digest checked.
   if (!partial_decode(def) || commit.length(row) == 0 || whole)
-    return load_column(commit, row, column, whole ? target : nullptr).slice(lo, hi);
+    return load_column(commit, row, column, whole ? target : nullptr, recent).slice(lo, hi);
   BloscArray array = open_blosc(commit, row, column);
   size_t n = array.size();
   if (n != size_t(commit.length(row))) {
@@ -181,7 +192,7 @@ Column CollectionState::load_column_range(const Commit& commit, size_t row, size
                       " values, its commit says " + std::to_string(commit.length(row)));
   }
   // A whole array is read whole, and its digest checked.
-  if (lo == 0 && hi == n) return load_column(commit, row, column, target);
+  if (lo == 0 && hi == n) return load_column(commit, row, column, target, recent);
   return array.decode(lo, hi - lo);
 }
 
@@ -261,7 +272,7 @@ class BlockSearch {
 
 }  // namespace
 
-Span CollectionState::span(const Commit& commit, const RowView& view) const {
+Span CollectionState::span(const Commit& commit, const RowView& view, const RecentArrays* recent) const {
   Span s{view.row, 0, 0, {}, {}};
   const auto& idx = schema->index();
   const ColumnDef& first = (*schema)[idx[0]];
@@ -273,8 +284,9 @@ Span CollectionState::span(const Commit& commit, const RowView& view) const {
   }
   // One large index column, stored as lone blosc: search its blocks instead of decoding it
   // (the file itself is fetched in pieces when it is large). A small one is decoded whole
-  // below, once: the read of the rows uses it again.
-  if (idx.size() == 1 && partial_decode(first) && length * first.dtype.size >= kBlockSearchBytes) {
+  // below, once: the read of the rows uses it again (and so is one `recent` holds).
+  if (idx.size() == 1 && partial_decode(first) && length * first.dtype.size >= kBlockSearchBytes &&
+      !(recent && recent->get(commit.digest(view.row, idx[0])))) {
     auto array = std::make_shared<BloscArray>(open_blosc(commit, view.row, idx[0]));
     Tuple first = commit.start(view.row), last = commit.stop(view.row);
     BlockSearch search(*array, first.empty() ? Value{} : first[0], last.empty() ? Value{} : last[0]);
@@ -291,7 +303,7 @@ Span CollectionState::span(const Commit& commit, const RowView& view) const {
     return s;
   }
   std::vector<const Column*> cols;
-  for (auto i : idx) s.index.emplace_back(load_column(commit, view.row, i));
+  for (auto i : idx) s.index.emplace_back(load_column(commit, view.row, i, nullptr, recent));
   for (const auto& c : s.index) cols.push_back(&*c);
   size_t n = cols[0]->size();
   for (const auto* c : cols) {
@@ -330,8 +342,10 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
     std::vector<EncodedColumn> encoded(sch.size());
     auto encode_one = [&](size_t k) {
       encoded[k] = encode_column(sch[k], part.columns()[k], this->options.encode);
-      if (encoded[k].data().size() >= kEmbedMaxSize && !pending)
-        segments.write(SegmentRef{encoded[k].digest, &sch[k], part.size()}, encoded[k].data());
+      const std::string& digest = encoded[k].digest;
+      bool embed = encoded[k].data().size() < kEmbedMaxSize;
+      if (!embed && !pending) segments.write(SegmentRef{digest, &sch[k], part.size()}, encoded[k].data());
+      if (recent_arrays) recent_arrays->put(digest, part.columns()[k]);
     };
     if (part.size() >= 65536 && sch.size() > 1) {
       std::vector<std::future<void>> jobs;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "blosc_array.h"
+#include "recent_arrays.h"
 #include "segments.h"
 #include "tags.h"
 #include "lakota/api/repo.h"
@@ -58,6 +59,7 @@ struct CollectionState {
   RepoOptions options;
   bool kv;
   std::shared_ptr<struct RewriteCache> rewrite_cache;  // see merge.h
+  std::shared_ptr<RecentArrays> recent_arrays;  // what writes leave for compaction; null when it is off
 
   // The history, analysed again only when the folder listing changes.
   std::shared_ptr<const History> history(std::optional<int64_t> before_ms = {}) const;
@@ -83,15 +85,17 @@ struct CollectionState {
   BlobPtr load_array(const Commit& commit, const std::string& digest) const;
   // How errors name an array: its segment file, or the revision that embeds it.
   std::string array_name(const Commit& commit, const std::string& digest) const;
-  // `target`: where a whole array may be decoded (see DecodeTarget).
-  Column load_column(const Commit& commit, size_t row, size_t column, const DecodeTarget* target = nullptr) const;
+  // `target`: where a whole array may be decoded (see DecodeTarget). `recent`: arrays to
+  // take instead of their files when it holds them (the compaction's reads only).
+  Column load_column(const Commit& commit, size_t row, size_t column, const DecodeTarget* target = nullptr,
+                     const RecentArrays* recent = nullptr) const;
   Column load_column_range(const Commit& commit, size_t row, size_t column, size_t lo, size_t hi,
-                           const DecodeTarget* target = nullptr) const;
+                           const DecodeTarget* target = nullptr, const RecentArrays* recent = nullptr) const;
   // A lone-blosc array for reads by range (a large segment is fetched piecewise).
   BloscArray open_blosc(const Commit& commit, size_t row, size_t column) const;
   // The size of the segment file of a cell when it is large enough to be read in pieces.
   std::optional<uint64_t> sparse_size(const Commit& commit, size_t row, size_t column) const;
-  Span span(const Commit& commit, const RowView& view) const;
+  Span span(const Commit& commit, const RowView& view, const RecentArrays* recent = nullptr) const;
 
   // Encodes a conformed, checked frame, writes its segments, returns the commit rows.
   // With `pending`, the segments are added there instead, for write_segments.
@@ -128,7 +132,9 @@ struct CollectionState {
 
 // Reads of one series at one commit, and the rows of writes computed from one commit (the
 // snapshot an operation commits on). Defined in series.cc.
-Frame read_series(const CollectionState& st, const Commit& commit, const std::string& label, const Query& q);
+// `recent`: see CollectionState::load_column.
+Frame read_series(const CollectionState& st, const Commit& commit, const std::string& label, const Query& q,
+                  const RecentArrays* recent = nullptr);
 // The rows of a write; for key-value collections an upsert (none when the stored rows
 // already hold these values).
 // With `pending`, its segments are added there instead of stored (see prepare).

@@ -27,6 +27,10 @@ struct CompactionOptions {
   bool enabled = default_enabled();  // LAKOTA_COMPACT=0 turns it off
   size_t fanout = 8;
   size_t max_rows = size_t(1) << 20;
+  // The arrays this handle wrote lately are kept decoded, up to this many bytes per
+  // collection handle, so that a compaction merges them without reading their files back
+  // (0: none).
+  size_t recent_bytes = size_t(4) << 20;
   static bool default_enabled();
 };
 
