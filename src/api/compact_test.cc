@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include "compact.h"
-#include "recent_arrays.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
 #include "lakota/api/repo.h"
@@ -87,11 +86,12 @@ TEST_P(CompactionTest, OffLeavesEveryRow) {
   EXPECT_EQ(c.leaf_commit()->match("s").size(), 16u);
 }
 
-// The compaction takes the arrays this handle wrote from memory; every other read goes to
-// storage. Shown with a file of the first row removed: reads fail, the compaction that
-// merges the row does not (its merged row holds every value), and without the arrays in
-// memory it fails too and leaves the rows as they were.
-TEST_P(CompactionTest, MergesWhatThisHandleWroteFromMemory) {
+// The compaction takes the arrays written through this Repo lately from memory (whichever
+// of its collection handles wrote them); every other read goes to storage. Shown with a
+// file of the first row removed: reads fail, the compaction that merges the row does not
+// (its merged row holds every value), and without the arrays in memory it fails too and
+// leaves the rows as they were.
+TEST_P(CompactionTest, MergesWhatThisRepoWroteFromMemory) {
   for (size_t held : {size_t(4) << 20, size_t(0)}) {
     RepoOptions o;
     o.compaction = tiers(4);
@@ -103,7 +103,7 @@ TEST_P(CompactionTest, MergesWhatThisHandleWroteFromMemory) {
     std::vector<Frame> parts;
     for (int k = 0; k < 3; ++k) {
       parts.push_back(noisy_frame(k * 200, 200, k));
-      s.write(parts.back());
+      repo.collection(name).series("s").write(parts.back());  // a handle of its own each time
     }
     auto commit = *c.leaf_commit();
     ASSERT_EQ(commit.match("s").size(), 3u);
@@ -147,26 +147,6 @@ TEST_P(CompactionTest, ArraysOfTheSameBytesKeepTheirColumnsTypes) {
   EXPECT_TRUE(f.equals(Frame::concat(parts)));
   EXPECT_EQ(f.columns()[1].dtype(), DType::parse("float"));
   EXPECT_EQ(f.columns()[2].dtype(), DType::parse("int"));
-}
-
-TEST(RecentArrays, KeepsCopiesWithinItsBudgetOldestOutFirst) {
-  const DType f8 = DType::parse("float");
-  RecentArrays recent(4 * 8000);  // four arrays of 1,000 floats; none over a quarter of it
-  std::vector<double> values(1000, 1.5);
-  Column source = Column::from_vector(f8, values);
-  recent.put("a", source);
-  // A copy: the writer's memory may change after its write.
-  const_cast<double*>(source.values<double>().data())[0] = 9.0;
-  ASSERT_TRUE(recent.get("a"));
-  EXPECT_EQ(recent.get("a")->values<double>()[0], 1.5);
-  for (const char* d : {"b", "c", "d", "e"}) recent.put(d, Column::from_vector(f8, values));
-  EXPECT_FALSE(recent.get("a")) << "the oldest goes first";
-  EXPECT_TRUE(recent.get("e"));
-  EXPECT_LE(recent.bytes(), size_t(4 * 8000));
-  recent.put("big", Column::from_vector(f8, std::vector<double>(1001, 0.0)));
-  EXPECT_FALSE(recent.get("big")) << "more than a quarter of the budget";
-  recent.put("str", Column::strings({"x", "y"}, 1));
-  EXPECT_FALSE(recent.get("str")) << "fixed-width types only";
 }
 
 INSTANTIATE_TEST_SUITE_P(Pods, CompactionTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);

@@ -1,13 +1,15 @@
-// Arrays a collection handle wrote lately, decoded, for the compaction that follows its
-// writes: it merges rows this handle has just written, and finds their arrays here instead
-// of reading, decoding and checking their files again. Internal to the api layer.
+// Arrays written lately through one Repo (its copies and collection handles share them),
+// decoded, for the compaction that follows a write: it merges rows written just before,
+// and finds their arrays here instead of reading, decoding and checking their files again.
+// Internal to the api layer.
 //
 // Entries are keyed by digest (the sha1 of the values): an entry holds what a sound file of
 // that digest decodes to, so a merge made from it is the merge of the stored rows. Only the
 // compaction reads it: every other read goes to storage, and reports damage as usual (a
 // damaged file the compaction did not read stays damaged, for older revisions; `verify`
 // finds it). Holds at most `budget` bytes, the oldest out first; safe to share between
-// threads.
+// threads. The copy is taken after the write hashed the caller's memory: a caller that
+// changes its array while the write runs (a data race of its own) gets a merge of the copy.
 #pragma once
 
 #include <cstddef>

@@ -54,6 +54,9 @@ const Schema& registry_schema() {
 Repo::Repo(PodPtr pod, RepoOptions options)
     : pod_(std::move(pod)),
       options_(options),
+      recent_arrays_(options.compaction.enabled && options.compaction.recent_bytes
+                         ? std::make_shared<RecentArrays>(options.compaction.recent_bytes)
+                         : nullptr),
       registry_(std::make_shared<CollectionState>("registry", std::make_shared<const Schema>(registry_schema()),
                                                   kRegistryPath, pod_, options_)) {}
 
@@ -107,7 +110,9 @@ Collection Repo::reify(const std::string& label, const Json& meta) const {
   } catch (const CorruptData& e) {
     throw CorruptData("registry entry of collection '" + label + "': " + e.what());
   }
-  return Collection(std::make_shared<CollectionState>(label, schema, path, pod_, options_));
+  auto state = std::make_shared<CollectionState>(label, schema, path, pod_, options_);
+  state->recent_arrays = recent_arrays_;
+  return Collection(std::move(state));
 }
 
 std::optional<Collection> Repo::find(const std::string& label) const {

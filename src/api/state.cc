@@ -34,10 +34,7 @@ CollectionState::CollectionState(std::string label_, std::shared_ptr<const Schem
       changelog(pod->cd(path)),
       options(options_),
       kv(schema->kind() && *schema->kind() == "kv"),
-      rewrite_cache(make_rewrite_cache()) {
-  if (options.compaction.enabled && options.compaction.recent_bytes)
-    recent_arrays = std::make_shared<RecentArrays>(options.compaction.recent_bytes);
-}
+      rewrite_cache(make_rewrite_cache()) {}
 
 std::shared_ptr<const History> CollectionState::history(std::optional<int64_t> before_ms) const {
   Listing now = changelog.listing();

@@ -59,7 +59,9 @@ struct CollectionState {
   RepoOptions options;
   bool kv;
   std::shared_ptr<struct RewriteCache> rewrite_cache;  // see merge.h
-  std::shared_ptr<RecentArrays> recent_arrays;  // what writes leave for compaction; null when it is off
+  // What writes leave for the compaction: the Repo's (shared by its handles), null when
+  // compaction is off, and for the registry.
+  std::shared_ptr<RecentArrays> recent_arrays;
 
   // The history, analysed again only when the folder listing changes.
   std::shared_ptr<const History> history(std::optional<int64_t> before_ms = {}) const;

@@ -27,9 +27,9 @@ struct CompactionOptions {
   bool enabled = default_enabled();  // LAKOTA_COMPACT=0 turns it off
   size_t fanout = 8;
   size_t max_rows = size_t(1) << 20;
-  // The arrays this handle wrote lately are kept decoded, up to this many bytes per
-  // collection handle, so that a compaction merges them without reading their files back
-  // (0: none).
+  // The arrays written through a Repo (and its copies and collection handles) lately are
+  // kept decoded, up to this many bytes, so that a compaction merges them without reading
+  // their files back (0: none).
   size_t recent_bytes = size_t(4) << 20;
   static bool default_enabled();
 };
@@ -50,6 +50,8 @@ struct RepoOptions {
   bool auto_merge = default_auto_merge();
   static bool default_auto_merge();
 };
+
+class RecentArrays;  // src/api/recent_arrays.h
 
 class Repo {
  public:
@@ -90,6 +92,7 @@ class Repo {
   Collection reify(const std::string& label, const Json& meta) const;
   PodPtr pod_;
   RepoOptions options_;
+  std::shared_ptr<RecentArrays> recent_arrays_;  // shared by the collection handles
   Collection registry_;
 };
 
