@@ -290,8 +290,9 @@ def median_outcome(runs):
 def run_all(selected_peers, selected_tasks, env, repeats):
     """Every run, the S3 ones last; a server runs only for the runs that need it. Runs with
     no server that took less than SHORT seconds are run again, `repeats` times in all, in
-    rounds (every such step once, then again), so that a slow spell of the machine falls on
-    one run of a step rather than on all of its runs; each step reports its medians."""
+    rounds (every such step once, then again, each round starting at another step), so
+    that a slow spell of the machine falls on one run of a step rather than on all of its
+    runs; each step reports its medians."""
     steps = [(peer, *run) for peer in selected_peers for run in plan(peer, selected_tasks)]
     steps.sort(key=lambda step: step[1].startswith("s3_"))
     runs = [[] for _ in steps]  # the outcomes of each step
@@ -315,7 +316,11 @@ def run_all(selected_peers, selected_tasks, env, repeats):
                     done(i, Outcome(peer.name, setting.name, variant, task, {}, f"{server.__name__}: {e}"), 0)
                 continue
             for rep in range(repeats if server is None else 1):
-                for i, (peer, task, variant, setting) in group:
+                # Round 1 in plan order (stores are written before they are read); later
+                # rounds start further along, so that no peer always runs first, right after
+                # the previous round's last steps.
+                turn = rep * len(group) // max(1, repeats)
+                for i, (peer, task, variant, setting) in group[turn:] + group[:turn]:
                     if rep and (runs[i][0].error or runs[i][0].seconds >= SHORT):
                         continue
                     s3 = handle(f"{peer.name}-{variant}") if server is minio_server else ""
