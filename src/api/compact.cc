@@ -69,8 +69,8 @@ size_t compact_after_write(CollectionState& st, const Snapshot& written, const s
         q.start = ci.start(first);
         q.stop = ci.stop(last);
         q.closed = Closed{ci.closed(first).left, ci.closed(last).right};
-        // The rows merged were mostly written by this handle lately: their arrays are in
-        // memory (see RecentArrays).
+        // The rows merged were mostly written lately through this Repo: their arrays are
+        // in memory (see RecentArrays).
         Frame frame = read_series(st, ci, label, q, st.recent_arrays.get());
         WriteOptions w;
         w.start = q.start;

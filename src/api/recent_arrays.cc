@@ -1,4 +1,4 @@
-// Arrays a collection handle wrote lately: see recent_arrays.h.
+// Arrays written lately through a Repo: see recent_arrays.h.
 #include "recent_arrays.h"
 
 #include <cstring>
