@@ -123,6 +123,30 @@ TEST_P(CompactionTest, MergesWhatThisRepoWroteFromMemory) {
   }
 }
 
+// After an overwrite in the middle of a row, the row is two views of one array (head and
+// tail); the compaction takes the parts of them from memory too.
+TEST_P(CompactionTest, MergesViewsOfAnArrayFromMemory) {
+  RepoOptions o;
+  o.compaction = tiers(4);
+  Repo repo(pod, o);
+  auto c = repo.create_collection(id_x_schema(), "c");
+  auto s = c.series("s");
+  std::vector<Frame> parts;
+  for (int k = 0; k < 3; ++k) {
+    parts.push_back(noisy_frame(k * 200, 200, k));
+    s.write(parts.back());
+  }
+  std::string x = c.leaf_commit()->digest(0, 1);
+  ASSERT_EQ(c.leaf_commit()->embedded_data(x), nullptr) << "the test needs a segment file";
+  ASSERT_TRUE(pod->rm(hashed_path(x)));
+  // [100, 300) over rows [0, 200) and [200, 400): four rows of 200 values, two of them views.
+  Frame over = noisy_frame(100, 200, 9);
+  s.write(over);
+  EXPECT_EQ(c.leaf_commit()->match("s").size(), 1u) << "merged, the removed file's part from memory";
+  Frame expected = Frame::concat({parts[0].slice(0, 100), over, parts[1].slice(100, 200), parts[2]});
+  EXPECT_TRUE(s.read().equals(expected));
+}
+
 // Arrays of the same bytes have the same digest whatever their type: zeros as floats and
 // as integers. The compaction takes each as its column's type.
 TEST_P(CompactionTest, ArraysOfTheSameBytesKeepTheirColumnsTypes) {

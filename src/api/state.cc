@@ -139,16 +139,20 @@ std::string CollectionState::array_name(const Commit& commit, const std::string&
   return "segment " + pod->uri() + "/" + Segments::path_of(digest);
 }
 
+std::optional<Column> CollectionState::held(const Commit& commit, size_t row, size_t column,
+                                            const RecentArrays* recent) const {
+  if (!recent) return std::nullopt;
+  // The same digest is the same bytes, which must also be of this column's type and of the
+  // row's length (a hostile commit may say otherwise: then the file decides).
+  auto hit = recent->get(commit.digest(row, column));
+  if (hit && hit->dtype() == (*schema)[column].dtype && hit->size() == size_t(commit.length(row))) return hit;
+  return std::nullopt;
+}
+
 Column CollectionState::load_column(const Commit& commit, size_t row, size_t column, const DecodeTarget* target,
                                     const RecentArrays* recent) const {
   const std::string& digest = commit.digest(row, column);
-  if (recent) {
-    // The same digest is the same bytes, which must also be of this column's type and of
-    // the row's length (a hostile commit may say otherwise: then the file decides).
-    auto hit = recent->get(digest);
-    if (hit && hit->dtype() == (*schema)[column].dtype && hit->size() == size_t(commit.length(row)))
-      return place_column(*hit, target);
-  }
+  if (auto hit = held(commit, row, column, recent)) return place_column(*hit, target);
   BlobPtr blob = load_array(commit, digest);
   DecodeCheck check{size_t(commit.length(row)), options.verify_digests ? std::string_view(digest) : ""};
   return decode_column((*schema)[column], blob->bytes(), array_name(commit, digest), check, target);
@@ -182,6 +186,8 @@ Column CollectionState::load_column_range(const Commit& commit, size_t row, size
   // A whole array is read whole (one request), and its digest checked.
   if (!partial_decode(def) || commit.length(row) == 0 || whole)
     return load_column(commit, row, column, whole ? target : nullptr, recent).slice(lo, hi);
+  // A row that is a view of a larger array (after an overwrite): the part of it in memory.
+  if (auto hit = held(commit, row, column, recent); hit && lo <= hi && hi <= hit->size()) return hit->slice(lo, hi);
   BloscArray array = open_blosc(commit, row, column);
   size_t n = array.size();
   if (n != size_t(commit.length(row))) {

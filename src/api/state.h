@@ -123,6 +123,9 @@ struct CollectionState {
   std::vector<Revision> settle();
 
  private:
+  // The values of a cell that `recent` holds, of the cell's type and length.
+  std::optional<Column> held(const Commit& commit, size_t row, size_t column, const RecentArrays* recent) const;
+
   mutable std::mutex mutex_;
   mutable Listing listing_;  // what history_ was made of
   mutable std::shared_ptr<const History> history_;
