@@ -1,6 +1,8 @@
 // Automatic compaction: the size-tiered plan, and what a compacted series holds.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "compact.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
@@ -55,17 +57,23 @@ TEST(CompactionPlan, NeverOverMaxRows) {
 
 using CompactionTest = PodTest;
 
+// `count` appends of `rows` rows (noisy_frame) through `write`; the frames written.
+std::vector<Frame> append_noisy(int count, size_t rows, const std::function<void(const Frame&)>& write) {
+  std::vector<Frame> parts;
+  for (int k = 0; k < count; ++k) {
+    parts.push_back(noisy_frame(k * int64_t(rows), rows, k));
+    write(parts.back());
+  }
+  return parts;
+}
+
 TEST_P(CompactionTest, AppendsKeepFewRowsAndEveryValue) {
   RepoOptions o;
   o.compaction = tiers(4);
   Repo repo(pod, o);
   auto c = repo.create_collection(id_x_schema(), "c");
   auto s = c.series("s");
-  std::vector<Frame> parts;
-  for (int k = 0; k < 64; ++k) {
-    parts.push_back(noisy_frame(k * 10, 10, k));
-    s.write(parts.back());
-  }
+  auto parts = append_noisy(64, 10, [&](const Frame& f) { s.write(f); });
   // 64 rows of 10 cascade into one of 640 (tiers of fanout 4: 10 -> 40 -> 160 -> 640).
   EXPECT_EQ(c.leaf_commit()->match("s").size(), 1u);
   EXPECT_TRUE(s.read().equals(Frame::concat(parts)));
@@ -100,11 +108,8 @@ TEST_P(CompactionTest, MergesWhatThisRepoWroteFromMemory) {
     std::string name = "c" + std::to_string(held);
     auto c = repo.create_collection(id_x_schema(), name);
     auto s = c.series("s");
-    std::vector<Frame> parts;
-    for (int k = 0; k < 3; ++k) {
-      parts.push_back(noisy_frame(k * 200, 200, k));
-      repo.collection(name).series("s").write(parts.back());  // a handle of its own each time
-    }
+    // A handle of its own for each write.
+    auto parts = append_noisy(3, 200, [&](const Frame& f) { repo.collection(name).series("s").write(f); });
     auto commit = *c.leaf_commit();
     ASSERT_EQ(commit.match("s").size(), 3u);
     std::string x = commit.digest(commit.match("s")[0], 1);
@@ -131,11 +136,7 @@ TEST_P(CompactionTest, MergesViewsOfAnArrayFromMemory) {
   Repo repo(pod, o);
   auto c = repo.create_collection(id_x_schema(), "c");
   auto s = c.series("s");
-  std::vector<Frame> parts;
-  for (int k = 0; k < 3; ++k) {
-    parts.push_back(noisy_frame(k * 200, 200, k));
-    s.write(parts.back());
-  }
+  auto parts = append_noisy(3, 200, [&](const Frame& f) { s.write(f); });
   std::string x = c.leaf_commit()->digest(0, 1);
   ASSERT_EQ(c.leaf_commit()->embedded_data(x), nullptr) << "the test needs a segment file";
   ASSERT_TRUE(pod->rm(hashed_path(x)));

@@ -289,7 +289,7 @@ Span CollectionState::span(const Commit& commit, const RowView& view, const Rece
   // (the file itself is fetched in pieces when it is large). A small one is decoded whole
   // below, once: the read of the rows uses it again (and so is one `recent` holds).
   if (idx.size() == 1 && partial_decode(first) && length * first.dtype.size >= kBlockSearchBytes &&
-      !(recent && recent->get(commit.digest(view.row, idx[0])))) {
+      !held(commit, view.row, idx[0], recent)) {
     auto array = std::make_shared<BloscArray>(open_blosc(commit, view.row, idx[0]));
     Tuple first = commit.start(view.row), last = commit.stop(view.row);
     BlockSearch search(*array, first.empty() ? Value{} : first[0], last.empty() ? Value{} : last[0]);

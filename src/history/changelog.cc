@@ -132,15 +132,13 @@ const Revision* History::state() const {
 
 std::vector<Revision> History::heads() const {
   std::vector<Revision> out;
-  for (auto i : heads_) out.push_back(i + 1 == size_ ? *state() : log()[i]);
+  for (auto i : heads_) out.push_back(at(i));
   return out;
 }
 
 bool History::settled() const {
   if (heads_.size() > 1) return false;
-  if (heads_.empty()) return true;
-  const Revision& head = heads_[0] + 1 == size_ ? *state() : log()[heads_[0]];
-  return content_of(head.child) == content_of(state()->child);
+  return heads_.empty() || content_of(at(heads_[0]).child) == content_of(state()->child);
 }
 
 History History::extended(Revision rev) const {

@@ -95,6 +95,8 @@ class History {
     size_t length;  // nodes from this one back to the base
   };
   std::vector<Revision> build() const;  // the base, then the tail
+  // The revision at position i, without building the log for the last one (the state).
+  const Revision& at(size_t i) const { return i + 1 == size_ ? *state() : log()[i]; }
   // The log of a history with a tail, built on first use.
   struct Whole {
     std::once_flag once;
