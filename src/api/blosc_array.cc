@@ -41,11 +41,10 @@ std::pair<size_t, size_t> BloscArray::block_range(size_t block) const {
 
 void BloscArray::fetch(size_t begin, size_t end) {
   if (end <= begin) return;
-  std::string part = pod_->read_range(path_, begin, end - begin);
-  if (part.size() != end - begin) {
+  if (pod_->read_range_into(path_, begin, end - begin, reinterpret_cast<char*>(sparse_->bytes.get()) + begin) !=
+      end - begin) {
     throw CorruptData(what_ + ": the file is shorter than its header says (truncated while being read?)");
   }
-  std::memcpy(sparse_->bytes.get() + begin, part.data(), part.size());
 }
 
 Column BloscArray::decode(size_t start, size_t count) {

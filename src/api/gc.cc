@@ -7,7 +7,7 @@
 #include "lakota/api/maintenance.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
-#include "common/parallel.h"
+#include "common/thread_pool.h"
 #include "state.h"
 
 namespace lakota {

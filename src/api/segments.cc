@@ -1,6 +1,6 @@
 #include "segments.h"
 
-#include "common/parallel.h"
+#include "common/thread_pool.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
 

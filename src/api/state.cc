@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <future>
 #include <map>
 #include <numeric>
 #include <set>
 
-#include "common/parallel.h"
+#include "common/thread_pool.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
 #include "merge.h"
@@ -351,10 +350,7 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
       if (recent_arrays) recent_arrays->put(digest, part.columns()[k]);
     };
     if (part.size() >= 65536 && sch.size() > 1) {
-      std::vector<std::future<void>> jobs;
-      for (size_t k = 1; k < sch.size(); ++k) jobs.push_back(std::async(std::launch::async, encode_one, k));
-      encode_one(0);
-      for (auto& j : jobs) j.get();
+      parallel_for(sch.size(), sch.size(), encode_one);
     } else {
       for (size_t k = 0; k < sch.size(); ++k) encode_one(k);
     }

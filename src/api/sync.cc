@@ -5,7 +5,7 @@
 #include <set>
 
 #include "lakota/error.h"
-#include "common/parallel.h"
+#include "common/thread_pool.h"
 #include "state.h"
 
 namespace lakota {

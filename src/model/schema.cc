@@ -1,9 +1,9 @@
 #include "lakota/model/schema.h"
 
 #include <cctype>
-#include <future>
 #include <set>
 
+#include "common/thread_pool.h"
 #include "lakota/encoding/hash.h"
 #include "lakota/error.h"
 
@@ -220,9 +220,9 @@ EncodedColumn encode_column(const ColumnDef& def, const Column& column, const En
     step = 1;
   } else {
     // The digest of a large array is hashed beside its compression (both read the values).
-    std::future<std::string> digest;
+    Task<std::string> digest;
     bool beside = with_digest && column.nbytes() >= kHashBesideBytes;
-    if (beside) digest = std::async(std::launch::async, [&] { return sha1_hex(column.data(), column.nbytes()); });
+    if (beside) digest = run_beside([&] { return sha1_hex(column.data(), column.nbytes()); });
     else if (with_digest) out.digest = sha1_hex(column.data(), column.nbytes());
     try {
       if (def.codecs[0] == "blosc") {
@@ -252,7 +252,7 @@ EncodedColumn encode_column(const ColumnDef& def, const Column& column, const En
         bytes = byte_encode(def.codecs[0], std::string_view(reinterpret_cast<const char*>(column.data()), column.nbytes()));
       }
     } catch (...) {
-      if (beside) digest.wait();  // it reads the column: never leave it running
+      digest.wait();  // it reads the column: never leave it running
       throw;
     }
     if (beside) out.digest = digest.get();
@@ -374,7 +374,7 @@ Column decode_column(const ColumnDef& def, std::string_view bytes, std::string_v
   Column out;
   if (!def.dtype.fixed_width() && bytes.size() >= (1 << 16)) {
     // The digest of a string array is that of its bytes: hash while decoding.
-    auto hash = std::async(std::launch::async, [&] { return sha1_hex(bytes); });
+    auto hash = run_beside([&] { return sha1_hex(bytes); });
     try {
       out = decode_unchecked(def, bytes, what, check.count);
     } catch (...) {

@@ -12,6 +12,7 @@ class CachePod final : public Pod {
 
  private:
   size_t do_parallelism() const override { return remote_->parallelism(); }
+  bool do_remote() const override { return remote_->remote(); }
 
   // The state of the repository is the remote's: it answers every question about what
   // exists, so that nothing stale is ever listed.
@@ -45,6 +46,15 @@ class CachePod final : public Pod {
       }
     }
     return remote_->read_range(p, offset, size);  // a part is not worth keeping
+  }
+  size_t do_read_range_into(const std::string& p, uint64_t offset, size_t size, char* dst) const override {
+    if (immutable(p) && local_->exists(p)) {
+      try {
+        return local_->read_range_into(p, offset, size, dst);
+      } catch (const NotFound&) {
+      }
+    }
+    return remote_->read_range_into(p, offset, size, dst);
   }
 
   // Writes go to the remote first: the local copy only ever holds what the remote has.

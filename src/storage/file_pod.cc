@@ -170,18 +170,31 @@ class FilePod final : public Pod {
     Fd fd = open_file(full, file_size);
     if (offset >= file_size) return {};
     std::string out(std::min<uint64_t>(size, file_size - offset), '\0');
+    out.resize(pread_all(fd, offset, out.size(), out.data(), full));
+    return out;
+  }
+
+  size_t do_read_range_into(const std::string& path, uint64_t offset, size_t size, char* dst) const override {
+    std::string full = abs(path);
+    size_t file_size;
+    Fd fd = open_file(full, file_size);
+    if (offset >= file_size) return 0;
+    return pread_all(fd, offset, std::min<uint64_t>(size, file_size - offset), dst, full);
+  }
+
+  // Fewer bytes than asked when the file was truncated meanwhile.
+  static size_t pread_all(const Fd& fd, uint64_t offset, size_t size, char* dst, const std::string& full) {
     size_t done = 0;
-    while (done < out.size()) {
-      ssize_t n = ::pread(fd.get(), out.data() + done, out.size() - done, off_t(offset + done));
+    while (done < size) {
+      ssize_t n = ::pread(fd.get(), dst + done, size - done, off_t(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         fail("cannot read", full);
       }
-      if (n == 0) break;  // truncated meanwhile
+      if (n == 0) break;
       done += size_t(n);
     }
-    out.resize(done);
-    return out;
+    return done;
   }
 
   std::optional<uint64_t> do_size(const std::string& path) const override {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include "lakota/error.h"
 #include "lakota/storage/s3.h"
@@ -41,6 +42,9 @@ class PrefixPod final : public Pod {
   std::string do_read_range(const std::string& p, uint64_t o, size_t n) const override {
     return base_->read_range(full(p), o, n);
   }
+  size_t do_read_range_into(const std::string& p, uint64_t o, size_t n, char* dst) const override {
+    return base_->read_range_into(full(p), o, n, dst);
+  }
   std::optional<uint64_t> do_size(const std::string& p) const override { return base_->size(full(p)); }
   bool do_isdir(const std::string& p) const override { return base_->isdir(full(p)); }
   bool do_write(const std::string& p, std::string_view d, bool o) override { return base_->write(full(p), d, o); }
@@ -52,6 +56,7 @@ class PrefixPod final : public Pod {
     return out;
   }
   size_t do_parallelism() const override { return base_->parallelism(); }
+  bool do_remote() const override { return base_->remote(); }
 
   PodPtr base_;
   std::string prefix_;
@@ -84,6 +89,10 @@ class LoggingPod final : public Pod {
     log_("READ " + at(p) + " [" + std::to_string(o) + ", " + std::to_string(o + n) + ")");
     return inner_->read_range(p, o, n);
   }
+  size_t do_read_range_into(const std::string& p, uint64_t o, size_t n, char* dst) const override {
+    log_("READ " + at(p) + " [" + std::to_string(o) + ", " + std::to_string(o + n) + ")");
+    return inner_->read_range_into(p, o, n, dst);
+  }
   std::optional<uint64_t> do_size(const std::string& p) const override { return inner_->size(p); }
   bool do_isdir(const std::string& p) const override { return inner_->isdir(p); }
   bool do_write(const std::string& p, std::string_view d, bool o) override {
@@ -104,6 +113,7 @@ class LoggingPod final : public Pod {
     return inner_->walk(p, depth);
   }
   size_t do_parallelism() const override { return inner_->parallelism(); }
+  bool do_remote() const override { return inner_->remote(); }
 
   PodPtr inner_;
   std::function<void(const std::string&)> log_;
@@ -158,6 +168,19 @@ std::string Pod::read_range(std::string_view path, uint64_t offset, size_t size)
   auto p = normalize(path);
   if (p.empty()) throw InvalidInput("cannot read the root folder of " + uri());
   return do_read_range(p, offset, size);
+}
+
+size_t Pod::do_read_range_into(const std::string& path, uint64_t offset, size_t size, char* dst) const {
+  std::string part = do_read_range(path, offset, size);
+  size_t n = std::min(part.size(), size);
+  std::memcpy(dst, part.data(), n);
+  return n;
+}
+
+size_t Pod::read_range_into(std::string_view path, uint64_t offset, size_t size, char* dst) const {
+  auto p = normalize(path);
+  if (p.empty()) throw InvalidInput("cannot read the root folder of " + uri());
+  return do_read_range_into(p, offset, size, dst);
 }
 
 std::string Pod::read(std::string_view path) const {

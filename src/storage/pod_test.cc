@@ -50,6 +50,21 @@ TEST_P(PodTest, MissingFileIsNotFound) {
   EXPECT_FALSE(pod->size("no/such/file"));
 }
 
+TEST_P(PodTest, ReadsARangeIntoTheCallersMemory) {
+  std::string data = "0123456789abcdef";
+  pod->write("r/f", data);
+  std::string got(8, '-');
+  EXPECT_EQ(pod->read_range_into("r/f", 4, 6, got.data()), 6u);
+  EXPECT_EQ(got, "456789--");
+  EXPECT_EQ(pod->read_range_into("r/f", 12, 8, got.data()), 4u) << "the file ends before the range";
+  EXPECT_EQ(got.substr(0, 4), "cdef");
+  EXPECT_EQ(pod->read_range_into("r/f", 100, 8, got.data()), 0u);
+  EXPECT_EQ(pod->read_range("r/f", 4, 6), "456789");
+  EXPECT_THROW(pod->read_range_into("r/none", 0, 8, got.data()), NotFound);
+  // S3 (and a cache in front of it) is where every request costs a round trip.
+  EXPECT_EQ(pod->remote(), GetParam() == "s3" || GetParam() == "cache") << GetParam();
+}
+
 TEST_P(PodTest, RemoveAndMove) {
   pod->write("d/1", "x");
   pod->write("d/e/2", "y");

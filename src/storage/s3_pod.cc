@@ -9,7 +9,7 @@
 #include <random>
 #include <set>
 
-#include "common/parallel.h"
+#include "common/thread_pool.h"
 #include "lakota/error.h"
 #include "lakota/storage/s3.h"
 #include "storage/s3_client.h"
@@ -63,6 +63,7 @@ class S3Pod final : public Pod {
 
  private:
   size_t do_parallelism() const override { return client_->options().connections; }
+  bool do_remote() const override { return true; }
 
   std::string key(const std::string& path) const { return join(root_, path); }
   // Prefix that lists the content of folder `path` ("" for the bucket's root).

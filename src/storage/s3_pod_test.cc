@@ -6,7 +6,7 @@
 #include <cstdlib>
 
 #include "api/test_pod.h"
-#include "common/parallel.h"
+#include "common/thread_pool.h"
 #include "lakota/api/repo.h"
 #include "lakota/error.h"
 #include "lakota/storage/s3.h"

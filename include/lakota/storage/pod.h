@@ -63,6 +63,9 @@ class Pod : public std::enable_shared_from_this<Pod> {
   // Bytes [offset, offset + size) of a file, fewer when the file ends before (a range read
   // fetches only what it needs). Throws NotFound.
   std::string read_range(std::string_view path, uint64_t offset, size_t size) const;
+  // The same into `dst` (room for `size` bytes); returns how many it holds. A local file is
+  // read straight into it: a large range costs no buffer of its own and no copy.
+  size_t read_range_into(std::string_view path, uint64_t offset, size_t size, char* dst) const;
   // Size of a file, or nullopt if there is none.
   std::optional<uint64_t> size(std::string_view path) const;
   bool exists(std::string_view path) const { return size(path).has_value(); }
@@ -81,6 +84,10 @@ class Pod : public std::enable_shared_from_this<Pod> {
   // How many requests are worth sending at once (1 for a pod that gains nothing from it):
   // the engine reads the segments of a series and copies files with this many threads.
   size_t parallelism() const { return do_parallelism(); }
+  // Whether a request costs a network round trip (S3): then even small reads are worth
+  // sending side by side. On a local pod, handing a small piece to another thread costs
+  // more than reading it.
+  bool remote() const { return do_remote(); }
 
   virtual std::string uri() const = 0;
 
@@ -93,6 +100,7 @@ class Pod : public std::enable_shared_from_this<Pod> {
   virtual std::string do_read(const std::string& path) const = 0;
   virtual BlobPtr do_read_blob(const std::string& path) const { return make_blob(do_read(path)); }
   virtual std::string do_read_range(const std::string& path, uint64_t offset, size_t size) const;
+  virtual size_t do_read_range_into(const std::string& path, uint64_t offset, size_t size, char* dst) const;
   virtual std::optional<uint64_t> do_size(const std::string& path) const = 0;
   virtual bool do_isdir(const std::string& path) const = 0;
   virtual bool do_write(const std::string& path, std::string_view data, bool overwrite) = 0;
@@ -101,6 +109,7 @@ class Pod : public std::enable_shared_from_this<Pod> {
   // By default, ls and isdir folder by folder.
   virtual std::vector<std::string> do_walk(const std::string& path, int max_depth) const;
   virtual size_t do_parallelism() const { return 1; }
+  virtual bool do_remote() const { return false; }
 };
 
 using PodPtr = std::shared_ptr<Pod>;
