@@ -40,9 +40,11 @@ Frame empty_frame(const Schema& schema, const std::vector<size_t>& cols) {
 }
 
 // The columns `cols` of span positions [lo, hi); with `targets` (one per column), where
-// arrays read whole may be decoded.
+// arrays read whole may be decoded. `among_pieces`: other pieces of the read are being
+// loaded side by side (a remote pod's requests are then in flight already).
 Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, const std::vector<size_t>& cols, size_t lo,
-                 size_t hi, const std::vector<DecodeTarget>* targets = nullptr, const RecentArrays* recent = nullptr) {
+                 size_t hi, const std::vector<DecodeTarget>* targets = nullptr, const RecentArrays* recent = nullptr,
+                 bool among_pieces = false) {
   std::vector<Column> out(cols.size());
   const auto& idx = st.schema->index();
   auto load = [&](size_t k) {
@@ -58,9 +60,11 @@ Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, con
     else out[k] = st.load_column_range(ci, s.row, c, lo, hi, targets ? &(*targets)[k] : nullptr, recent);
   };
   // Large columns decode (and have their digests checked) side by side, and a remote pod's
-  // requests are in flight together.
-  if ((hi - lo >= kParallelRows || st.pod->remote()) && cols.size() > 1) {
+  // requests are in flight together (as many as it takes at once).
+  if (hi - lo >= kParallelRows && cols.size() > 1) {
     parallel_for(cols.size(), cols.size(), load);
+  } else if (st.pod->remote() && !among_pieces && cols.size() > 1) {
+    parallel_for(cols.size(), std::min(cols.size(), st.pod->parallelism()), load);
   } else {
     for (size_t k = 0; k < cols.size(); ++k) load(k);
   }
@@ -344,7 +348,7 @@ Frame read_series(const CollectionState& st, const Commit& ci, const std::string
         size_t width = sch[cols[k]].dtype.size;
         targets[k] = {whole[k]->bytes.get() + first[i] * width, (s.hi - s.lo) * width, whole[k]};
       }
-      loaded[i] = load_frame(st, ci, s, cols, s.lo, s.hi, &targets, recent);
+      loaded[i] = load_frame(st, ci, s, cols, s.lo, s.hi, &targets, recent, threads > 1);
     });
     for (auto& f : loaded)
       if (f) parts.push_back(std::move(*f));
