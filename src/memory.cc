@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -17,6 +18,17 @@ void* allocate_uninitialised(size_t n, size_t huge_from) {
     p = std::malloc(n ? n : 1);
   }
   if (!p) throw std::bad_alloc();
+  return p;
+}
+
+void* allocate_zeroed(size_t n, size_t huge_from) {
+  void* p = std::calloc(n ? n : 1, 1);
+  if (!p) throw std::bad_alloc();
+  if (n >= huge_from && n >= 2 * kHugePage) {
+    auto begin = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) / kHugePage * kHugePage;
+    auto end = (reinterpret_cast<uintptr_t>(p) + n) / kHugePage * kHugePage;
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
   return p;
 }
 

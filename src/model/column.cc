@@ -14,9 +14,7 @@ Buffer::Buffer(size_t n) : size(n) {
 }
 
 Buffer::Buffer(size_t n, Zeroed) : size(n) {
-  void* p = std::calloc(n ? n : 1, 1);
-  if (!p) throw std::bad_alloc();
-  bytes.ptr = static_cast<std::byte*>(p);
+  bytes.ptr = static_cast<std::byte*>(allocate_zeroed(n, 2 * kHugePage));
 }
 
 Buffer::Buffer(std::byte* ptr, size_t n, View, std::shared_ptr<const void> keep)

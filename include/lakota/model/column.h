@@ -25,7 +25,7 @@ namespace lakota {
 // faults instead of tens of thousands.
 struct Buffer {
   explicit Buffer(size_t n);
-  // A zero-filled buffer (large ones are zeroed lazily by the kernel, page by page).
+  // A zero-filled buffer (large ones are zeroed lazily by the kernel, in huge pages).
   struct Zeroed {};
   Buffer(size_t n, Zeroed);
   // A view of memory someone else owns (a caller's array during a write): never freed
