@@ -21,15 +21,15 @@ void* allocate_uninitialised(size_t n, size_t huge_from) {
   return p;
 }
 
-void* allocate_zeroed(size_t n, size_t huge_from) {
-  void* p = std::calloc(n ? n : 1, 1);
-  if (!p) throw std::bad_alloc();
-  if (n >= huge_from && n >= 2 * kHugePage) {
-    auto begin = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) / kHugePage * kHugePage;
-    auto end = (reinterpret_cast<uintptr_t>(p) + n) / kHugePage * kHugePage;
-    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-  }
+void* map_zeroed(size_t n) {
+  void* p = ::mmap(nullptr, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  auto begin = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) / kHugePage * kHugePage;
+  auto end = (reinterpret_cast<uintptr_t>(p) + n) / kHugePage * kHugePage;
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
   return p;
 }
+
+void unmap(void* p, size_t n) { ::munmap(p, n ? n : 1); }
 
 }  // namespace lakota

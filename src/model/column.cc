@@ -14,14 +14,22 @@ Buffer::Buffer(size_t n) : size(n) {
 }
 
 Buffer::Buffer(size_t n, Zeroed) : size(n) {
-  bytes.ptr = static_cast<std::byte*>(allocate_zeroed(n, 2 * kHugePage));
+  if (n >= 2 * kHugePage) {
+    bytes.ptr = static_cast<std::byte*>(map_zeroed(n));
+    mapped_ = n;
+    return;
+  }
+  void* p = std::calloc(n ? n : 1, 1);
+  if (!p) throw std::bad_alloc();
+  bytes.ptr = static_cast<std::byte*>(p);
 }
 
 Buffer::Buffer(std::byte* ptr, size_t n, View, std::shared_ptr<const void> keep)
     : size(n), bytes{ptr}, owned_(false), keep_(std::move(keep)) {}
 
 Buffer::~Buffer() {
-  if (owned_) std::free(bytes.ptr);
+  if (mapped_) unmap(bytes.ptr, mapped_);
+  else if (owned_) std::free(bytes.ptr);
 }
 
 size_t utf8_length(std::string_view s) {

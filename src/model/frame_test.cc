@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "lakota/error.h"
 
 namespace lakota {
@@ -60,6 +62,23 @@ TEST(Bounds, RoundTowardsTheInsideOfTheRange) {
 }
 
 // Parts that lie end to end in one owner's memory join without a copy; others are copied.
+TEST(Buffers, ZeroedOnesAreZerosWhateverTheHeapHeld) {
+  // Large ones are a mapping of their own; the heap's recycled memory must never show.
+  for (size_t n : {size_t(100), size_t(3) << 20, size_t(5) << 20, size_t(33) << 20}) {
+    {
+      Buffer dirty(n);
+      std::memset(dirty.bytes.get(), 0xAB, n);
+    }
+    Buffer b(n, Buffer::Zeroed{});
+    ASSERT_EQ(b.size, n);
+    auto* p = reinterpret_cast<const unsigned char*>(b.bytes.get());
+    for (size_t i = 0; i < n; i += 4093) ASSERT_EQ(p[i], 0) << "byte " << i << " of " << n;
+    ASSERT_EQ(p[n - 1], 0);
+    std::memset(b.bytes.get(), 1, n);  // all of it is ours to write
+    b.size = n / 2;                    // a size changed later frees the whole of it still
+  }
+}
+
 TEST(Columns, ConcatOfAdjacentViewsIsAView) {
   const DType f8 = DType::parse("float");
   auto whole = std::make_shared<Buffer>(6 * sizeof(double));

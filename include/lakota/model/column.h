@@ -25,7 +25,8 @@ namespace lakota {
 // faults instead of tens of thousands.
 struct Buffer {
   explicit Buffer(size_t n);
-  // A zero-filled buffer (large ones are zeroed lazily by the kernel, in huge pages).
+  // A zero-filled buffer (large ones are a mapping of their own, zeroed lazily by the
+  // kernel, in huge pages).
   struct Zeroed {};
   Buffer(size_t n, Zeroed);
   // A view of memory someone else owns (a caller's array during a write): never freed
@@ -46,6 +47,7 @@ struct Buffer {
 
  private:
   bool owned_ = true;
+  size_t mapped_ = 0;  // a mapping of its own, of this length (size may be changed)
   std::shared_ptr<const void> keep_;
 };
 
