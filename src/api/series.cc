@@ -17,6 +17,13 @@ namespace {
 // read (100,000 rows of two columns): 1.33 ms alone, 1.0 to 2.6 ms with the columns split.
 constexpr size_t kParallelRows = size_t(1) << 18;
 
+// Rows from which a read is split between threads. A piece read whole with its digests
+// checked is hashed as well as decoded: worth splitting when 4 times smaller (100,000
+// rows: 1.0 ms split, 1.45 ms alone; workload 7's reads).
+size_t parallel_rows(const CollectionState& st, bool whole) {
+  return whole && st.options.verify_digests ? kParallelRows / 4 : kParallelRows;
+}
+
 std::vector<size_t> selected_columns(const Schema& schema, const std::vector<std::string>& select) {
   std::vector<size_t> out;
   if (select.empty()) {
@@ -60,11 +67,8 @@ Frame load_frame(const CollectionState& st, const Commit& ci, const Span& s, con
     else out[k] = st.load_column_range(ci, s.row, c, lo, hi, targets ? &(*targets)[k] : nullptr, recent);
   };
   // Large columns decode (and have their digests checked) side by side, and a remote pod's
-  // requests are in flight together (as many as it takes at once). A piece read whole with
-  // its digests checked is hashed as well as decoded: worth splitting when 4 times smaller
-  // (100,000 rows: 1.0 ms split, 1.45 ms alone; workload 7's reads).
-  bool hashed = lo == 0 && hi == size_t(ci.length(s.row)) && st.options.verify_digests;
-  if (hi - lo >= (hashed ? kParallelRows / 4 : kParallelRows) && cols.size() > 1) {
+  // requests are in flight together (as many as it takes at once).
+  if (hi - lo >= parallel_rows(st, lo == 0 && hi == size_t(ci.length(s.row))) && cols.size() > 1) {
     parallel_for(cols.size(), cols.size(), load);
   } else if (st.pod->remote() && !among_pieces && cols.size() > 1) {
     parallel_for(cols.size(), std::min(cols.size(), st.pod->parallelism()), load);
@@ -305,11 +309,10 @@ Frame read_series(const CollectionState& st, const Commit& ci, const std::string
   size_t workers = st.pod->parallelism();
   // Threads for the pieces: on a local pod, a small read (a compaction's, most often) is
   // done by the caller alone, as handing a piece to a thread costs tens of microseconds.
-  // Pieces read whole are hashed too, when digests are checked (see load_frame).
+  // The pieces of a read of several are mostly read whole.
   bool large = st.pod->remote();
-  size_t enough = st.options.verify_digests ? kParallelRows / 4 : kParallelRows;
   for (size_t i = 0, rows = 0; i < views.size() && !large; ++i)
-    large = (rows += size_t(std::max<int64_t>(ci.length(views[i].row), 0))) >= enough;
+    large = (rows += size_t(std::max<int64_t>(ci.length(views[i].row), 0))) >= parallel_rows(st, true);
   size_t threads = large ? workers : 1;
   if (!left && skip == 0 && views.size() > 1 && workers > 1) {
     // Every piece is read: fetch and decode them side by side (on S3, the requests of a
