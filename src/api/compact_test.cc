@@ -174,6 +174,55 @@ TEST_P(CompactionTest, ArraysOfTheSameBytesKeepTheirColumnsTypes) {
   EXPECT_EQ(f.columns()[2].dtype(), DType::parse("int"));
 }
 
+// One name under two parents is a revisit: the log expands it under its first parent
+// only, so that what is written on its second copy is written twice, under the name (where
+// the log expands it) and again under that copy's parent (see Changelog::commit). Two
+// writers that merge the same heads in the same millisecond make such a pair; so does the
+// reference, which writes a merge under each head with one name. When the write that
+// starts a compaction turns out to be the second copy, the compaction must be written as on
+// a revisit too: under the first copy alone it would never be the state, and the rows
+// would stay as they were (the concurrency stress test ended diverged about 1 run in 70).
+TEST_P(CompactionTest, AWriteThatBecomesARevisitIsCompactedInTheState) {
+  RepoOptions manual;
+  manual.auto_merge = false;
+  manual.compaction.enabled = false;
+  auto c = Repo(pod, manual).create_collection(id_x_schema(), "c");
+  std::vector<Frame> parts{noisy_frame(0, 10, 0)};
+  c.series("s").write(parts.back());
+  // A second writer from the same state, in a copy of the repository joined afterwards.
+  auto other = make_memory_pod();
+  copy_missing(pod, other);
+  parts.push_back(noisy_frame(10, 10, 1));
+  c.series("s").write(parts.back());
+  parts.push_back(noisy_frame(20, 10, 2));
+  Repo(other, manual).collection("c").series("s").write(parts.back());
+  copy_missing(other, pod);
+  auto merged = c.merge();  // one copy under each head; the second, later in the log, is the state
+  ASSERT_EQ(merged.size(), 2u);
+  ASSERT_EQ(c.history().state()->path(), merged[1].path());
+  ASSERT_EQ(c.leaf_commit()->match("s").size(), 3u);
+
+  // The fourth row of 10 starts a compaction. Right after the write's revision is stored,
+  // a copy of it appears under the merge's first copy, earlier in the log.
+  auto faulty = std::make_shared<FaultyPod>(pod);
+  faulty->after_next_write = [&] {
+    auto log_pod = c.changelog().pod();
+    for (const auto& r : c.history().log()) {
+      if (r.parent != merged[1].child) continue;
+      log_pod->write(Revision{merged[0].child, r.child}.path(), log_pod->read(r.path()));
+    }
+  };
+  RepoOptions o = manual;
+  o.compaction = tiers(4);
+  parts.push_back(noisy_frame(30, 10, 3));
+  Repo(faulty, o).collection("c").series("s").write(parts.back());
+  ASSERT_EQ(faulty->after_next_write, nullptr) << "the write stored its revision";
+  EXPECT_EQ(c.history().log().size(), 9u) << "five, the write and its copy, the compaction under each";
+  EXPECT_EQ(c.leaf_commit()->match("s").size(), 1u) << "the compaction is the state";
+  EXPECT_FALSE(c.diverged());
+  EXPECT_TRUE(c.series("s").read().equals(Frame::concat(parts)));
+}
+
 INSTANTIATE_TEST_SUITE_P(Pods, CompactionTest, ::testing::ValuesIn(test_pod_kinds()), pod_kind_name);
 
 }  // namespace
