@@ -25,13 +25,14 @@ std::vector<std::string> Collection::ls(std::optional<int64_t> before_ms) const 
 }
 
 void Collection::delete_series(const std::set<std::string>& labels) {
-  Snapshot base = state_->snapshot();
-  if (labels.empty() || !base.revision) return;
+  if (labels.empty()) return;
+  Snapshot base = state_->change_base();
+  if (!base.revision) return;
   state_->commit_on(base, [&](const Commit& c) { return c.delete_labels(labels); });
 }
 
 void Collection::rename_series(const std::string& from, const std::string& to, bool replace) {
-  Snapshot base = state_->snapshot();
+  Snapshot base = state_->change_base();
   if (base.commit.match(from).empty()) throw NotFound("series '" + label() + "/" + from + "' not found");
   if (from == to) return;
   if (!replace && !base.commit.match(to).empty())
@@ -55,7 +56,7 @@ std::vector<Revision> Collection::merge() { return state_->settle(); }
 bool Collection::revert(const std::string& name) {
   Revision target = state_->resolve(name);
   Commit old = state_->load_commit(target);
-  Snapshot base = state_->snapshot();
+  Snapshot base = state_->change_base();
   return state_->commit_on(base, [&](const Commit&) { return old; });
 }
 

@@ -228,6 +228,57 @@ TEST_P(MergeTest, CollectionsCreatedOnEachHeadAllExist) {
   EXPECT_EQ(repo.ls(), (std::vector<std::string>{"c", "mine", "theirs"}));
 }
 
+// While heads diverge, a change that depends on what the collection holds starts from the
+// merge (written first, with auto-merge on): a rename or a delete finds a series that only
+// the head that is not the state holds, as reads and ls do. On the state alone the rename
+// was NotFound and the delete kept the series.
+TEST_P(MergeTest, RenamesAndDeletesSeeTheSeriesOfEveryHead) {
+  auto c = create();
+  c.series("s").write(range_frame(0, 9, 0));
+  // Each head writes a series of its own; which head is the state depends on the times.
+  // The series of the other head, the one the state lacks.
+  auto two_heads = [&](const std::string& ours, const std::string& theirs) {
+    auto other = fork();
+    c.series(ours).write(range_frame(0, 4, 0));
+    collection(other).series(theirs).write(range_frame(0, 4, 0));
+    join(other);
+    auto state = collection(pod).leaf_commit(now_ms() + 60'000);  // as of a time: not merged
+    return state->match(ours).empty() ? ours : theirs;
+  };
+  auto c2 = collection(pod, RepoOptions{});
+  std::string outside = two_heads("mine", "theirs");
+  ASSERT_TRUE(c2.diverged());
+  EXPECT_EQ(c2.ls(), (std::vector<std::string>{"mine", "s", "theirs"}));
+  c2.rename_series(outside, "renamed");
+  EXPECT_FALSE(c2.diverged());
+  EXPECT_EQ(content(c2.series("renamed")).size(), 5u);
+  EXPECT_EQ(c2.ls().size(), 3u);
+
+  outside = two_heads("ours-late", "their-late");
+  ASSERT_TRUE(c2.diverged());
+  c2.delete_series({outside});
+  EXPECT_FALSE(c2.diverged());
+  EXPECT_EQ(c2.ls().size(), 4u);
+  EXPECT_TRUE(c2.leaf_commit()->match(outside).empty());
+}
+
+// A collection that only the other head of the registry created is there for a create
+// (Conflict, or the existing one with exist_ok), not made again at a path of its own,
+// which the merge would then pick over the first, hiding its series.
+TEST_P(MergeTest, ACreateSeesTheCollectionsOfEveryRegistryHead) {
+  create();
+  auto other = fork();
+  Repo(pod, manual()).create_collection(id_x_schema(), "mine");
+  Repo(other, manual()).create_collection(id_x_schema(), "theirs").series("s").write(range_frame(0, 4, 0));
+  join(other);
+  Repo repo(pod);
+  ASSERT_TRUE(repo.registry().diverged());
+  EXPECT_THROW(repo.create_collection(id_x_schema(), "theirs"), Conflict);
+  EXPECT_FALSE(repo.registry().diverged());
+  EXPECT_EQ(content(repo.create_collection(id_x_schema(), "theirs", true).series("s")).size(), 5u);
+  EXPECT_EQ(repo.ls(), (std::vector<std::string>{"c", "mine", "theirs"}));
+}
+
 TEST_P(MergeTest, AWriterMergesTheHeadItMadeAtOnce) {
   auto c = create();
   c.series("s").write(range_frame(0, 9, 0));

@@ -186,7 +186,7 @@ bool Series::delete_range(const Tuple& start, const Tuple& stop, Closed closed) 
 }
 
 bool Series::update(const Frame& input) {
-  Snapshot base = state_->snapshot();
+  Snapshot base = state_->change_base();
   return state_->commit_rows(base, update_rows(*state_, base.commit, label_, input));
 }
 
@@ -254,7 +254,7 @@ Rows update_rows(const CollectionState& st, const Commit& base, const std::strin
 }
 
 bool Series::delete_keys(const std::vector<Tuple>& keys) {
-  Snapshot base = state_->snapshot();
+  Snapshot base = state_->change_base();
   return state_->commit_rows(base, delete_key_rows(*state_, base.commit, label_, keys));
 }
 

@@ -513,6 +513,16 @@ std::vector<Revision> CollectionState::settle() {
   return written;
 }
 
+Snapshot CollectionState::change_base() {
+  if (options.auto_merge && !history()->settled()) {
+    try {
+      settle();
+    } catch (const Error&) {
+    }
+  }
+  return snapshot();
+}
+
 std::string resolve_prefix(const std::string& prefix, const std::vector<std::string>& names, const std::string& what,
                            const std::string& owner) {
   std::vector<std::string> hits;
