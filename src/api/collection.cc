@@ -93,7 +93,7 @@ std::vector<std::pair<Revision, Commit>> Collection::revisions() const {
 }
 
 const Snapshot& Batch::base() {
-  if (!base_) base_ = std::make_shared<const Snapshot>(state_->snapshot());
+  if (!base_) base_ = std::make_shared<const Snapshot>(state_->change_base());
   return *base_;
 }
 

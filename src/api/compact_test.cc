@@ -177,7 +177,7 @@ TEST_P(CompactionTest, ArraysOfTheSameBytesKeepTheirColumnsTypes) {
 // One name under two parents is a revisit: the log expands it under its first parent
 // only, so that what is written on its second copy is written twice, under the name (where
 // the log expands it) and again under that copy's parent (see Changelog::commit). Two
-// writers that merge the same heads in the same millisecond make such a pair; so does the
+// writers that merge the same heads a millisecond apart make such a pair; so does the
 // reference, which writes a merge under each head with one name. When the write that
 // starts a compaction turns out to be the second copy, the compaction must be written as on
 // a revisit too: under the first copy alone it would never be the state, and the rows

@@ -245,7 +245,9 @@ TEST_P(MergeTest, RenamesAndDeletesSeeTheSeriesOfEveryHead) {
     auto state = collection(pod).leaf_commit(now_ms() + 60'000);  // as of a time: not merged
     return state->match(ours).empty() ? ours : theirs;
   };
-  auto c2 = collection(pod, RepoOptions{});
+  RepoOptions merging;
+  merging.auto_merge = true;
+  auto c2 = collection(pod, merging);
   std::string outside = two_heads("mine", "theirs");
   ASSERT_TRUE(c2.diverged());
   EXPECT_EQ(c2.ls(), (std::vector<std::string>{"mine", "s", "theirs"}));
@@ -262,6 +264,33 @@ TEST_P(MergeTest, RenamesAndDeletesSeeTheSeriesOfEveryHead) {
   EXPECT_TRUE(c2.leaf_commit()->match(outside).empty());
 }
 
+// A batch starts from the merge too: its key deletes find the keys of either head (on the
+// state alone, a key only the other head holds was not found, and the merge kept it).
+TEST_P(MergeTest, ABatchSeesTheKeysOfEveryHead) {
+  auto c = create(true);
+  c.series("s").write(id_x_frame({1, 5, 9}, {1, 5, 9}));
+  auto other = fork();
+  c.series("s").write(id_x_frame({2}, {20}));
+  collection(other).series("s").write(id_x_frame({3}, {30}));
+  join(other);
+  Query at_state;
+  at_state.revision = collection(pod).history().state()->path();
+  Frame f = c.series("s").read(at_state);
+  auto ids = f["id"].values<int64_t>();
+  int64_t outside = std::find(ids.begin(), ids.end(), 2) == ids.end() ? 2 : 3;
+  RepoOptions merging;
+  merging.auto_merge = true;
+  auto c2 = collection(pod, merging);
+  ASSERT_TRUE(c2.diverged());
+  auto batch = c2.batch();
+  batch.delete_keys("s", {{outside}});
+  EXPECT_TRUE(batch.commit());
+  EXPECT_FALSE(c2.diverged());
+  auto m = content(c2.series("s"));
+  EXPECT_EQ(m.count(outside), 0u);
+  EXPECT_EQ(m.size(), 4u);
+}
+
 // A collection that only the other head of the registry created is there for a create
 // (Conflict, or the existing one with exist_ok), not made again at a path of its own,
 // which the merge would then pick over the first, hiding its series.
@@ -271,7 +300,9 @@ TEST_P(MergeTest, ACreateSeesTheCollectionsOfEveryRegistryHead) {
   Repo(pod, manual()).create_collection(id_x_schema(), "mine");
   Repo(other, manual()).create_collection(id_x_schema(), "theirs").series("s").write(range_frame(0, 4, 0));
   join(other);
-  Repo repo(pod);
+  RepoOptions merging;
+  merging.auto_merge = true;
+  Repo repo(pod, merging);
   ASSERT_TRUE(repo.registry().diverged());
   EXPECT_THROW(repo.create_collection(id_x_schema(), "theirs"), Conflict);
   EXPECT_FALSE(repo.registry().diverged());

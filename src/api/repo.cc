@@ -154,8 +154,8 @@ std::vector<Collection> Repo::create_collections(const Schema& schema, const std
   q.start = {*std::min_element(labels.begin(), labels.end())};
   q.stop = {*std::max_element(labels.begin(), labels.end())};
   q.closed = Closed::both();
-  const CollectionState& registry = *registry_.state();
-  Snapshot base = registry_.state()->change_base();
+  CollectionState& registry = *registry_.state();
+  Snapshot base = registry.change_base();
   Frame existing = read_series(registry, base.commit, kNamespace, q);
   std::map<std::string, Json> entries;
   for (size_t i = 0; i < existing.size(); ++i) entries[existing["label"].str(i)] = existing["meta"].object(i);
@@ -186,8 +186,8 @@ std::vector<Collection> Repo::create_collections(const Schema& schema, const std
 }
 
 Collection Repo::adopt_collection(const std::string& label, const Schema& schema, const std::string& path) {
-  const CollectionState& registry = *registry_.state();
-  Snapshot base = registry_.state()->change_base();
+  CollectionState& registry = *registry_.state();
+  Snapshot base = registry.change_base();
   Query q;
   q.start = q.stop = {label};
   q.closed = Closed::both();
@@ -202,8 +202,8 @@ Collection Repo::adopt_collection(const std::string& label, const Schema& schema
 }
 
 void Repo::delete_collections(const std::vector<std::string>& labels) {
-  const CollectionState& registry = *registry_.state();
-  Snapshot base = registry_.state()->change_base();
+  CollectionState& registry = *registry_.state();
+  Snapshot base = registry.change_base();
   Frame f = read_series(registry, base.commit, kNamespace, {});
   std::vector<std::string> paths;
   std::vector<Tuple> keys;
@@ -224,8 +224,8 @@ void Repo::delete_collections(const std::vector<std::string>& labels) {
 void Repo::rename_collection(const std::string& from, const std::string& to_input) {
   std::string to = strip(to_input);
   if (to.empty()) throw InvalidInput("invalid collection label: it is empty");
-  const CollectionState& registry = *registry_.state();
-  Snapshot base = registry_.state()->change_base();
+  CollectionState& registry = *registry_.state();
+  Snapshot base = registry.change_base();
   Frame f = read_series(registry, base.commit, kNamespace, {});
   std::vector<std::string> labels;
   std::optional<size_t> pos;

@@ -514,13 +514,16 @@ std::vector<Revision> CollectionState::settle() {
 }
 
 Snapshot CollectionState::change_base() {
-  if (options.auto_merge && !history()->settled()) {
+  auto h = history();
+  if (options.auto_merge && !h->settled()) {
     try {
       settle();
-    } catch (const Error&) {
+    } catch (const CorruptData&) {  // a damaged head: left as reads leave it
     }
+    h = history();
   }
-  return snapshot();
+  if (h->empty()) return Snapshot{std::nullopt, Commit(schema)};
+  return Snapshot{*h->state(), load_commit(*h->state())};
 }
 
 std::string resolve_prefix(const std::string& prefix, const std::vector<std::string>& names, const std::string& what,

@@ -122,12 +122,13 @@ struct CollectionState {
   // Returns the revisions written.
   std::vector<Revision> settle();
   // The base of a change that depends on what the collection holds (a rename, a delete of
-  // series or keys, an update, a revert, an existence check): with auto-merge on and heads
-  // that diverge, the merge is written first, so that the change starts from what reads
-  // show. On the state alone, a series only another head holds would be NotFound for a
-  // rename and untouched by a delete, and the merge after the change would keep it as it
-  // was. (A plain write needs no such base: the merge after it keeps every head's rows.) A
-  // merge that fails (a damaged head) leaves the state, as it leaves reads.
+  // series or keys, an update, a revert, a batch, an existence check): with auto-merge on
+  // and heads that diverge, the merge is written first, so that the change starts from
+  // what reads show. On the state alone, a series only another head holds would be
+  // NotFound for a rename and untouched by a delete, and the merge after the change would
+  // keep it as it was. (A plain write needs no such base: the merge after it keeps every
+  // head's rows.) A damaged head (CorruptData) leaves the state, as it leaves reads; a
+  // storage error fails the change, which has written nothing yet.
   Snapshot change_base();
 
  private:

@@ -28,7 +28,8 @@ struct Tag {
 
 // Several series writes that land as one commit (`Collection::batch`). Not thread-safe:
 // fill it from one thread, then `commit`. The batch reads the state of the collection at
-// its first write and commits after that state.
+// its first write (with auto-merge on, after writing the merge of diverged heads) and
+// commits after that state.
 class Batch {
  public:
   void write(const std::string& series, const Frame& frame, const WriteOptions& options = {});
