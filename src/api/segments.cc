@@ -68,6 +68,16 @@ void Segments::write(const SegmentRef& ref, std::string_view bytes) const {
   pod_->write(file, bytes, true);
 }
 
+void Segments::write(const SegmentRef& ref, PodWriter& writer, uint64_t size) const {
+  std::string file = path_of(ref.digest);
+  if (writer.commit(file, size)) return;
+  try {
+    if (holds(ref, pod_->read_blob(file)->bytes())) return;
+  } catch (const NotFound&) {
+  }
+  writer.commit(file, size, true);
+}
+
 bool Segments::restore(const std::string& digest) const {
   std::string file = path_of(digest);
   if (pod_->exists(file)) return true;

@@ -43,6 +43,8 @@ class Segments {
   // Stores a segment (write-once). An existing file is kept when it holds `ref`'s values,
   // else replaced: it may be damaged, or half written by a reference writer.
   void write(const SegmentRef& ref, std::string_view bytes) const;
+  // The same for a segment written in pieces (`size` bytes) by a writer of this pod.
+  void write(const SegmentRef& ref, PodWriter& writer, uint64_t size) const;
   // True when `bytes` decode to `ref`'s values, digest checked.
   static bool holds(const SegmentRef& ref, std::string_view bytes);
   // Makes the live file exist again, renaming a soft-deleted one back. False when the

@@ -70,6 +70,50 @@ TEST_P(SeriesTest, WritesAndReadsBack) {
   EXPECT_FALSE(temperature(repo()).series("Paris").exists());
 }
 
+// A large array is compressed and stored piece by piece (storage overlaps compression):
+// its segment file holds what compressing it at once makes, byte for byte, and reads
+// back. Also for an array that does not compress (stored as blosc stores such arrays).
+TEST_P(SeriesTest, ALargeWriteStoresWhatCompressingAtOnceMakes) {
+  auto c = repo().create_collection(Schema::parse({{"t", "int*"}, {"x", "float"}, {"h", "int"}}), "c");
+  const size_t n = size_t(5) << 19;  // 20 MiB a column
+  std::vector<int64_t> t(n), h(n);
+  std::vector<double> x(n);
+  uint64_t seed = 3;
+  double walk = 100;
+  for (size_t i = 0; i < n; ++i) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    t[i] = int64_t(i) * 10;
+    x[i] = std::round((walk += double(seed >> 11) / double(1ULL << 53) - 0.5) * 1e4) / 1e4;
+    uint64_t z = seed;  // splitmix64's finaliser: every bit mixed (an LCG's low bits repeat, and compress)
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    h[i] = int64_t(z ^ (z >> 31));
+  }
+  Frame f({"t", "x", "h"}, {Column::from_vector(DType::parse("int"), t), Column::from_vector(DType::parse("float"), x),
+                            Column::from_vector(DType::parse("int"), h)});
+  c.series("s").write(f);
+  EXPECT_TRUE(c.series("s").read().equals(f));
+  auto commit = *c.leaf_commit();
+  ASSERT_EQ(commit.match("s").size(), 1u);
+  for (size_t k = 0; k < 3; ++k) {
+    std::string stored = pod->read(hashed_path(commit.digest(0, k)));
+    EncodedColumn at_once = encode_column(c.schema()[k], f.columns()[k], RepoOptions{}.encode);
+    EXPECT_EQ(at_once.digest, commit.digest(0, k)) << k;
+    EXPECT_TRUE(stored == at_once.data()) << k;
+    // By pieces: all but the array that does not compress.
+    std::string pieces;
+    auto by_pieces = encode_column_pieces(c.schema()[k], f.columns()[k], RepoOptions{}.encode,
+                                          [&](uint64_t at, std::string_view b) {
+                                            if (pieces.size() < at + b.size()) pieces.resize(at + b.size());
+                                            std::memcpy(pieces.data() + at, b.data(), b.size());
+                                          });
+    ASSERT_TRUE(by_pieces.has_value()) << k;
+    EXPECT_EQ(by_pieces->digest, at_once.digest) << k;
+    ASSERT_EQ(by_pieces->streamed != 0, k != 2) << k;
+    if (by_pieces->streamed) EXPECT_TRUE(pieces == at_once.data()) << k;
+  }
+}
+
 TEST_P(SeriesTest, RangeReadsOfLargeIndexesFindTheirBounds) {
   // 100,000 rows: the index is searched by blocks, by interpolation. Float bounds near the
   // limits of a double must not break the interpolation, and the answer must be exact.

@@ -343,11 +343,27 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
     Frame part = frame.slice(begin, end);
     std::vector<EncodedColumn> encoded(sch.size());
     auto encode_one = [&](size_t k) {
-      encoded[k] = encode_column(sch[k], part.columns()[k], this->options.encode);
-      const std::string& digest = encoded[k].digest;
-      bool embed = encoded[k].data().size() < kEmbedMaxSize;
-      if (!embed && !pending) segments.write(SegmentRef{digest, &sch[k], part.size()}, encoded[k].data());
-      if (recent_arrays) recent_arrays->put(digest, part.columns()[k]);
+      const Column& column = part.columns()[k];
+      // A large array stored at once goes to its file piece by piece as it is compressed.
+      std::unique_ptr<PodWriter> writer;
+      std::optional<EncodedColumn> streamed;
+      if (!pending && segments.pod()->writes_in_pieces()) {
+        streamed = encode_column_pieces(sch[k], column, this->options.encode, [&](uint64_t at, std::string_view b) {
+          if (!writer) writer = segments.pod()->open_writer();
+          writer->write_at(at, b);
+        });
+      }
+      if (streamed && streamed->streamed && writer) {
+        encoded[k] = std::move(*streamed);
+        segments.write(SegmentRef{encoded[k].digest, &sch[k], part.size()}, *writer, encoded[k].streamed);
+      } else {
+        writer.reset();  // what the pieces could not make: encoded whole (blosc's bytes)
+        encoded[k] = encode_column(sch[k], column, this->options.encode, /*with_digest=*/!streamed);
+        if (streamed) encoded[k].digest = streamed->digest;
+        bool embed = encoded[k].data().size() < kEmbedMaxSize;
+        if (!embed && !pending) segments.write(SegmentRef{encoded[k].digest, &sch[k], part.size()}, encoded[k].data());
+      }
+      if (recent_arrays) recent_arrays->put(encoded[k].digest, column);
     };
     if (part.size() >= 65536 && sch.size() > 1) {
       parallel_for(sch.size(), sch.size(), encode_one);
@@ -359,7 +375,7 @@ std::vector<std::pair<CommitRow, Embedded>> CollectionState::prepare(const std::
     Embedded embedded;
     for (size_t k = 0; k < sch.size(); ++k) {
       row.digests.push_back(encoded[k].digest);
-      if (encoded[k].data().size() < kEmbedMaxSize)
+      if (encoded[k].size() < kEmbedMaxSize)
         embedded[encoded[k].digest] = std::make_shared<const std::string>(encoded[k].data());
       else if (pending)
         pending->push_back({SegmentRef{encoded[k].digest, &sch[k], part.size()}, std::move(encoded[k])});

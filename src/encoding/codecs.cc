@@ -256,7 +256,11 @@ std::string lzma_decode(std::string_view data, std::string_view what, size_t max
 
 }  // namespace
 
-size_t blosc_encode_into(const void* data, size_t nbytes, size_t typesize, const BloscParams& params, void* dst) {
+namespace {
+
+// blosc_compress_ctx into `dst` of `room` bytes, after the checks that name bad settings.
+size_t blosc_compress_checked(const void* data, size_t nbytes, size_t typesize, const BloscParams& params, void* dst,
+                              size_t room) {
   if (nbytes > kBloscMaxBytes) {
     throw InvalidInput("blosc cannot encode " + std::to_string(nbytes) + " bytes in one buffer (limit " +
                        std::to_string(kBloscMaxBytes) + ")");
@@ -271,11 +275,83 @@ size_t blosc_encode_into(const void* data, size_t nbytes, size_t typesize, const
     throw InvalidInput("blosc block size " + std::to_string(params.blocksize) + " is over blosc's limit (" +
                        std::to_string(BLOSC_MAX_BLOCKSIZE) + ")");
   int n = blosc_compress_ctx(params.clevel, params.bitshuffle ? BLOSC_BITSHUFFLE : BLOSC_SHUFFLE,
-                             typesize > BLOSC_MAX_TYPESIZE ? 1 : typesize, nbytes, data, dst,
-                             nbytes + BLOSC_MAX_OVERHEAD, params.compressor, params.blocksize,
-                             blosc_threads(nbytes, params.threads));
+                             typesize > BLOSC_MAX_TYPESIZE ? 1 : typesize, nbytes, data, dst, room,
+                             params.compressor, params.blocksize, blosc_threads(nbytes, params.threads));
   if (n <= 0) throw Error("blosc: compression failed (" + std::to_string(n) + ")");
   return size_t(n);
+}
+
+}  // namespace
+
+size_t blosc_encode_into(const void* data, size_t nbytes, size_t typesize, const BloscParams& params, void* dst) {
+  return blosc_compress_checked(data, nbytes, typesize, params, dst, nbytes + BLOSC_MAX_OVERHEAD);
+}
+
+size_t blosc_encode_pieces(const void* data, size_t nbytes, size_t typesize, const BloscParams& params, size_t chunk,
+                           const std::function<void(uint64_t, std::string_view)>& sink) {
+  const size_t block = params.blocksize;
+  if (block == 0 || chunk == 0 || chunk % block) throw InvalidInput("blosc pieces need a block size that divides the piece");
+  if (nbytes > kBloscMaxBytes) return 0;  // blosc_encode says why
+  const size_t nblocks = (nbytes + block - 1) / block;
+  const size_t table = BLOSC_MIN_HEADER_LENGTH + 4 * nblocks;  // header and block starts
+  auto u32 = [](const char* at) {
+    uint32_t v;
+    std::memcpy(&v, at, 4);
+    return size_t(v);
+  };
+  BloscParams one = params;
+  one.threads = 1;
+  // A tail shorter than a block joins the last piece: in the frame it is the "leftover"
+  // block, which blosc compresses as one stream where codecs that split blocks (lz4,
+  // blosclz) would split a piece of its own into streams.
+  const size_t longest = std::min(nbytes, chunk + block - 1);
+  // Room for every block of a piece stored as it is (each stream with its size before
+  // it): blosc then never stores a piece whole as it is, where the frame would store its
+  // blocks so.
+  const size_t room = longest + BLOSC_MAX_OVERHEAD + (4 * BLOSC_MAX_TYPESIZE + 4) * (longest / block + 1) + 64;
+  std::unique_ptr<char[]> scratch(new char[room]);  // not zero-filled
+  char* piece = scratch.get();
+  std::string head(table, '\0');  // the first piece's header, the frame's block starts
+  size_t at = table;                // where the next piece's blocks go in the frame
+  for (size_t begin = 0, b = 0, n; begin < nbytes; begin += n) {
+    n = nbytes - begin < chunk + block ? nbytes - begin : chunk;
+    size_t size = blosc_compress_checked(static_cast<const char*>(data) + begin, n, typesize, one, piece, room);
+    size_t blocks = (n + block - 1) / block, own = BLOSC_MIN_HEADER_LENGTH + 4 * blocks;
+    // Every piece must be blocks of the frame: the same header flags and block size (an
+    // array shorter than a block is one block of its own size), and compressed (a piece
+    // stored as it is has no block table).
+    if (size < own || u32(piece + 8) != std::min(n, block) || (uint8_t(piece[2]) & BLOSC_MEMCPYED)) return 0;
+    if (begin == 0) std::memcpy(head.data(), piece, BLOSC_MIN_HEADER_LENGTH);
+    else if (std::memcmp(head.data(), piece, 4) != 0) return 0;
+    for (size_t k = 0; k < blocks; ++k, ++b) {
+      size_t start = u32(piece + BLOSC_MIN_HEADER_LENGTH + 4 * k);
+      if (start < own || start > size) return 0;
+      size_t moved = at + start - own;
+      // blosc_encode's whole frame has room for nbytes + 16 bytes, and compresses a block
+      // into what is left of it. A block whose compressed size (after its 4-byte size)
+      // would not fit is stored as it is if that fits, else the whole frame is. The piece
+      // had room for all: its block is the frame's only when it fits too. Blocks of one
+      // stream (flag 0x10, blosc's "not split") say their compressed size first.
+      size_t length = std::min(block, nbytes - b * block), limit = nbytes + BLOSC_MAX_OVERHEAD;
+      if (moved + 4 + length > limit) {
+        if (!(uint8_t(piece[2]) & 0x10) || start + 4 > size) return 0;
+        size_t compressed = u32(piece + start);
+        if (compressed >= length || moved + 4 + compressed > limit) return 0;
+      }
+      uint32_t start32 = uint32_t(moved);
+      std::memcpy(head.data() + BLOSC_MIN_HEADER_LENGTH + 4 * b, &start32, 4);
+    }
+    sink(at, std::string_view(piece + own, size - own));
+    at += size - own;
+    // Pieces that do not compress: the frame would be the array as it is (memcpyed). Say so
+    // early, before compressing the rest for nothing.
+    if (at > table + begin + n || at > kBloscMaxBytes) return 0;
+  }
+  uint32_t total = uint32_t(nbytes), cbytes = uint32_t(at);
+  std::memcpy(head.data() + 4, &total, 4);
+  std::memcpy(head.data() + 12, &cbytes, 4);
+  sink(0, head);
+  return at;
 }
 
 std::string blosc_encode(const void* data, size_t nbytes, size_t typesize, const BloscParams& params) {

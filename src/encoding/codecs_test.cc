@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <numeric>
 #include <vector>
@@ -36,6 +37,76 @@ TEST(Blosc, LargeArraysUseBlocksAndDecodePartially) {
   blosc_decode_items(enc, info, 70000, 10, part.data(), "test");
   EXPECT_EQ(part[0], 1600070000);
   EXPECT_EQ(part[9], 1600070009);
+}
+
+// A frame made piece by piece (to be written while it is compressed) is the frame made at
+// once, byte for byte: for a random walk, noise, a constant, with a last piece of a whole
+// number of blocks, of more, of less than a block, and of one piece only. What cannot be
+// made of pieces (an incompressible array, stored as it is) says so with 0.
+TEST(Blosc, PiecesMakeTheFrameOfTheWholeArray) {
+  uint64_t seed = 7;
+  auto next = [&] {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return double(seed >> 11) / double(1ULL << 53) - 0.5;
+  };
+  const size_t block = 1 << 16, chunk = 4 * block;
+  for (size_t n : {size_t(2) * chunk / 8, (3 * chunk + 2 * block) / 8, (3 * chunk + 2 * block) / 8 + 1000,
+                   (2 * chunk) / 8 + 100, size_t(5000), (chunk + block / 2) / 8}) {
+    std::vector<double> walk(n), noise(n), constant(n, 2.5);
+    double x = 100;
+    for (size_t i = 0; i < n; ++i) walk[i] = std::round((x += next()) * 1e4) / 1e4, noise[i] = next();
+    for (const auto* v : {&walk, &noise, &constant}) {
+      BloscParams p;
+      p.clevel = 1;
+      p.blocksize = block;
+      p.threads = 1;
+      std::string whole = blosc_encode(v->data(), n * 8, 8, p);
+      std::string pieces;
+      size_t size = blosc_encode_pieces(v->data(), n * 8, 8, p, chunk, [&](uint64_t at, std::string_view b) {
+        if (pieces.size() < at + b.size()) pieces.resize(at + b.size());
+        std::memcpy(pieces.data() + at, b.data(), b.size());
+      });
+      ASSERT_EQ(size, whole.size()) << n;
+      ASSERT_EQ(pieces.size(), whole.size()) << n;
+      EXPECT_TRUE(pieces == whole) << n;
+      std::vector<double> back(n);
+      blosc_decode(pieces, blosc_info(pieces, 8, "test"), back.data(), "test");
+      EXPECT_TRUE(back == *v) << n;
+    }
+  }
+  // lz4 splits a block into streams, except the frame's last block when it is short (the
+  // "leftover"): a short tail goes with the piece before it, so that it is a leftover there
+  // too (a piece of its own made a frame that did not decode).
+  const size_t big = 1 << 20, big_chunk = 4 * big;
+  for (size_t tail : {big / 2, big + 1000, size_t(0)}) {
+    size_t n = (2 * big_chunk + tail) / 8;
+    std::vector<double> walk(n);
+    double x = 100;
+    for (auto& w : walk) w = std::round((x += next()) * 1e4) / 1e4;
+    BloscParams p;
+    p.compressor = "lz4";
+    p.blocksize = big;
+    p.threads = 1;
+    std::string whole = blosc_encode(walk.data(), n * 8, 8, p);
+    ASSERT_EQ(uint8_t(whole[2]) & 0x10, 0) << "lz4 splits blocks";
+    std::string pieces;
+    size_t size = blosc_encode_pieces(walk.data(), n * 8, 8, p, big_chunk, [&](uint64_t at, std::string_view b) {
+      if (pieces.size() < at + b.size()) pieces.resize(at + b.size());
+      std::memcpy(pieces.data() + at, b.data(), b.size());
+    });
+    ASSERT_EQ(size, whole.size()) << tail;
+    EXPECT_TRUE(pieces == whole) << tail;
+    std::vector<double> back(n);
+    blosc_decode(pieces, blosc_info(pieces, 8, "test"), back.data(), "test");
+    EXPECT_TRUE(back == walk) << tail;
+  }
+  std::vector<uint64_t> random(3 * chunk / 8);
+  for (auto& r : random) r = (seed = seed * 6364136223846793005ULL + 1442695040888963407ULL);
+  BloscParams p;
+  p.blocksize = block;
+  size_t calls = 0;
+  EXPECT_EQ(blosc_encode_pieces(random.data(), random.size() * 8, 1, p, chunk, [&](uint64_t, std::string_view) { ++calls; }), 0u);
+  EXPECT_THROW(blosc_encode_pieces(random.data(), 100, 8, p, chunk + 1, [](uint64_t, std::string_view) {}), InvalidInput);
 }
 
 TEST(Blosc, TruncatedBuffersAreCorrupt) {

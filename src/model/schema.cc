@@ -15,6 +15,11 @@ namespace {
 constexpr size_t kHashBesideBytes = size_t(1) << 20;
 // Encoded arrays under this size are embedded in their commit (api/state.cc, kEmbedMaxSize).
 constexpr size_t kReferenceEmbedBytes = 1024;
+// Arrays from this size are compressed and stored by pieces of kPieceBytes (see
+// encode_column_pieces): writing a piece overlaps compressing the next, and one piece of
+// memory serves them all (a fresh output buffer of the array's size costs page faults).
+constexpr size_t kPiecesFromBytes = size_t(16) << 20;
+constexpr size_t kPieceBytes = size_t(4) << 20;
 
 std::vector<std::string> tokenize(const std::string& def) {
   std::vector<std::string> out;
@@ -265,6 +270,33 @@ EncodedColumn encode_column(const ColumnDef& def, const Column& column, const En
   }
   if (with_digest && !def.dtype.fixed_width()) out.digest = sha1_hex(bytes);
   if (!out.buffer) out.bytes = std::move(bytes);
+  return out;
+}
+
+std::optional<EncodedColumn> encode_column_pieces(const ColumnDef& def, const Column& column,
+                                                  const EncodeOptions& options,
+                                                  const std::function<void(uint64_t, std::string_view)>& sink) {
+  if (!def.dtype.fixed_width() || def.dtype.kind == Kind::Str || def.dtype.kind == Kind::Object ||
+      def.codecs.size() != 1 || def.codecs[0] != "blosc" || !(column.dtype() == def.dtype) ||
+      column.nbytes() < kPiecesFromBytes)
+    return std::nullopt;
+  BloscCodec codec = options.codec_for(def, column.nbytes());
+  if (codec.blocksize == 0 || kPieceBytes % codec.blocksize) return std::nullopt;
+  BloscParams p;
+  p.compressor = codec.compressor.c_str();
+  p.clevel = codec.clevel;
+  p.blocksize = codec.blocksize;
+  Task<std::string> digest = run_beside([&] { return sha1_hex(column.data(), column.nbytes()); });
+  size_t size;
+  try {
+    size = blosc_encode_pieces(column.data(), column.nbytes(), def.dtype.size, p, kPieceBytes, sink);
+  } catch (...) {
+    digest.wait();  // it reads the column: never leave it running
+    throw;
+  }
+  EncodedColumn out;
+  out.digest = digest.get();
+  if (size >= kReferenceEmbedBytes) out.streamed = size;  // else 0, or so small that its commit embeds it
   return out;
 }
 

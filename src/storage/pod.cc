@@ -27,6 +27,40 @@ std::string normalize(std::string_view path) {
   return out;
 }
 
+// Pieces gathered in memory, written at commit.
+class BufferedWriter final : public PodWriter {
+ public:
+  explicit BufferedWriter(std::shared_ptr<Pod> pod) : pod_(std::move(pod)) {}
+  void write_at(uint64_t offset, std::string_view data) override {
+    if (data_.size() < offset + data.size()) data_.resize(offset + data.size());
+    std::memcpy(data_.data() + offset, data.data(), data.size());
+  }
+
+ private:
+  bool do_commit(const std::string& path, uint64_t size, bool overwrite) override {
+    if (size > data_.size()) throw Error("a pod writer was committed with " + std::to_string(size) + " bytes, " +
+                                         std::to_string(data_.size()) + " written");
+    return pod_->write(path, std::string_view(data_).substr(0, size), overwrite);
+  }
+  std::shared_ptr<Pod> pod_;
+  std::string data_;
+};
+
+// A writer whose commit goes through another name (a prefix pod's, a logging pod's).
+class RenamingWriter final : public PodWriter {
+ public:
+  RenamingWriter(std::unique_ptr<PodWriter> inner, std::function<bool(PodWriter&, const std::string&, uint64_t, bool)> commit)
+      : inner_(std::move(inner)), commit_(std::move(commit)) {}
+  void write_at(uint64_t offset, std::string_view data) override { inner_->write_at(offset, data); }
+
+ private:
+  bool do_commit(const std::string& path, uint64_t size, bool overwrite) override {
+    return commit_(*inner_, path, size, overwrite);
+  }
+  std::unique_ptr<PodWriter> inner_;
+  std::function<bool(PodWriter&, const std::string&, uint64_t, bool)> commit_;
+};
+
 // A view of a pod below one of its folders.
 class PrefixPod final : public Pod {
  public:
@@ -48,6 +82,14 @@ class PrefixPod final : public Pod {
   std::optional<uint64_t> do_size(const std::string& p) const override { return base_->size(full(p)); }
   bool do_isdir(const std::string& p) const override { return base_->isdir(full(p)); }
   bool do_write(const std::string& p, std::string_view d, bool o) override { return base_->write(full(p), d, o); }
+  bool do_writes_in_pieces() const override { return base_->writes_in_pieces(); }
+  // The writer may outlive this view (`pod->cd(x)->open_writer()`): it keeps the prefix.
+  std::unique_ptr<PodWriter> do_open_writer() override {
+    return std::make_unique<RenamingWriter>(
+        base_->open_writer(), [prefix = prefix_](PodWriter& w, const std::string& p, uint64_t n, bool o) {
+          return w.commit(join(prefix, p), n, o);
+        });
+  }
   bool do_rm(const std::string& p, bool r) override { return base_->rm(full(p), r); }
   bool do_mv(const std::string& a, const std::string& b) override { return base_->mv(full(a), full(b)); }
   std::vector<std::string> do_walk(const std::string& p, int depth) const override {
@@ -100,6 +142,15 @@ class LoggingPod final : public Pod {
     log_((written ? "WRITE " : "SKIP-WRITE ") + at(p));
     return written;
   }
+  std::unique_ptr<PodWriter> do_open_writer() override {
+    return std::make_unique<RenamingWriter>(
+        inner_->open_writer(), [inner = inner_, log = log_](PodWriter& w, const std::string& p, uint64_t n, bool o) {
+          bool written = w.commit(p, n, o);
+          log((written ? "WRITE " : "SKIP-WRITE ") + join(inner->uri(), p));
+          return written;
+        });
+  }
+  bool do_writes_in_pieces() const override { return inner_->writes_in_pieces(); }
   bool do_rm(const std::string& p, bool r) override {
     log_("REMOVE " + at(p));
     return inner_->rm(p, r);
@@ -197,6 +248,18 @@ bool Pod::write(std::string_view path, std::string_view data, bool overwrite) {
   auto p = normalize(path);
   if (p.empty()) throw InvalidInput("cannot write to the root folder of " + uri());
   return do_write(p, data, overwrite);
+}
+
+std::unique_ptr<PodWriter> Pod::open_writer() { return do_open_writer(); }
+
+std::unique_ptr<PodWriter> Pod::do_open_writer() { return buffered_writer(); }
+
+std::unique_ptr<PodWriter> Pod::buffered_writer() { return std::make_unique<BufferedWriter>(shared_from_this()); }
+
+bool PodWriter::commit(std::string_view path, uint64_t size, bool overwrite) {
+  auto p = normalize(path);
+  if (p.empty()) throw InvalidInput("cannot write to the root folder");
+  return do_commit(p, size, overwrite);
 }
 
 bool Pod::rm(std::string_view path, bool recursive) { return do_rm(normalize(path), recursive); }

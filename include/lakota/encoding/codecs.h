@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,16 @@ std::string blosc_encode(const void* data, size_t nbytes, size_t typesize, const
 // returns the encoded size.
 size_t blosc_encode_into(const void* data, size_t nbytes, size_t typesize, const BloscParams& params, void* dst);
 inline constexpr size_t kBloscMaxBytes = 2147483647 - 16;
+// The frame blosc_encode makes, made `chunk` input bytes at a time (a whole number of
+// `params.blocksize`, which must be set) through one buffer of that size: each piece goes to
+// `sink(offset, bytes)` as soon as it is compressed, to be written while the next one is,
+// and the header with the block table, which only the last piece completes, goes last, at
+// offset 0. Returns the frame's size, or 0 when the pieces cannot make one frame (blosc
+// chose another block size, or stored a piece uncompressed): the caller then encodes the
+// array whole. Compression runs on the calling thread (blosc on one thread, blocks in
+// order, as blosc_encode with `threads` 1, whose frame this is byte for byte).
+size_t blosc_encode_pieces(const void* data, size_t nbytes, size_t typesize, const BloscParams& params, size_t chunk,
+                           const std::function<void(uint64_t, std::string_view)>& sink);
 
 struct BloscInfo {
   size_t nbytes;     // decoded size

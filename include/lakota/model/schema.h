@@ -94,6 +94,10 @@ struct EncodeOptions {
 
 struct EncodedColumn {
   std::string bytes;
+  // Arrays encoded by pieces (encode_column_pieces): the size of what went to the sink;
+  // `bytes` and `buffer` are then empty.
+  uint64_t streamed = 0;
+  uint64_t size() const { return streamed ? streamed : data().size(); }
   // Large numeric arrays: compressed straight into memory that nothing zero-filled (only
   // the pages written are ever touched); `bytes` is then empty.
   std::shared_ptr<const Buffer> buffer;
@@ -105,6 +109,15 @@ struct EncodedColumn {
 
 EncodedColumn encode_column(const ColumnDef& def, const Column& column, const EncodeOptions& options = {},
                             bool with_digest = true);
+// The same for a large numeric array, handed to `sink(offset, bytes)` piece by piece as it
+// is compressed (to be written meanwhile; see blosc_encode_pieces), its digest hashed
+// beside. Nullopt when the array is not for pieces (too small, another codec). `streamed`
+// 0 (the digest set) when what the pieces make cannot be the array's frame or would be
+// embedded in its commit: the caller then drops what the sink got and calls
+// encode_column (without the digest), which makes those bytes.
+std::optional<EncodedColumn> encode_column_pieces(const ColumnDef& def, const Column& column,
+                                                  const EncodeOptions& options,
+                                                  const std::function<void(uint64_t, std::string_view)>& sink);
 // What a decode checks beyond the encoding itself.
 struct DecodeCheck {
   std::optional<size_t> count;  // the number of values the array holds (a commit row's length)

@@ -45,6 +45,24 @@ struct Listing {
   uint64_t version = 0;
 };
 
+// A file written in pieces (a large segment while it is still being compressed): nothing
+// of it is visible before `commit`, which stores it whole and atomically, as Pod::write
+// does. A writer never committed leaves nothing. Used by one thread; it must not outlive
+// its pod.
+class PodWriter {
+ public:
+  virtual ~PodWriter() = default;
+  // `data` at `offset` of the file; pieces may come in any order.
+  virtual void write_at(uint64_t offset, std::string_view data) = 0;
+  // Stores the first `size` bytes written as the file `path` (every byte of them written
+  // once). False when a file was there and `overwrite` is not set; the writer may then
+  // commit again, with it.
+  bool commit(std::string_view path, uint64_t size, bool overwrite = false);
+
+ private:
+  virtual bool do_commit(const std::string& path, uint64_t size, bool overwrite) = 0;
+};
+
 class Pod : public std::enable_shared_from_this<Pod> {
  public:
   virtual ~Pod() = default;
@@ -72,6 +90,13 @@ class Pod : public std::enable_shared_from_this<Pod> {
   bool isdir(std::string_view path) const;
   // Atomic write; returns false when the file existed and `overwrite` is false.
   bool write(std::string_view path, std::string_view data, bool overwrite = false);
+  // A file written in pieces, named when it is committed (see PodWriter). A local file is
+  // written as the pieces come, and synced as it goes; elsewhere the pieces are gathered
+  // in memory and written at commit. The pod must be owned by a shared_ptr.
+  std::unique_ptr<PodWriter> open_writer();
+  // Whether open_writer's pieces go to storage as they come (a local file): only then is
+  // a large array worth compressing by pieces (elsewhere the pieces are gathered first).
+  bool writes_in_pieces() const { return do_writes_in_pieces(); }
   // Removes a file, or a folder and everything under it when `recursive`.
   // Returns false when there was nothing to remove.
   bool rm(std::string_view path, bool recursive = false);
@@ -93,6 +118,8 @@ class Pod : public std::enable_shared_from_this<Pod> {
 
  protected:
   static std::string join(std::string_view a, std::string_view b);
+  // A writer that gathers the pieces in memory and calls `write` at commit.
+  std::unique_ptr<PodWriter> buffered_writer();
 
  private:
   virtual std::vector<std::string> do_ls(const std::string& path) const = 0;
@@ -104,6 +131,8 @@ class Pod : public std::enable_shared_from_this<Pod> {
   virtual std::optional<uint64_t> do_size(const std::string& path) const = 0;
   virtual bool do_isdir(const std::string& path) const = 0;
   virtual bool do_write(const std::string& path, std::string_view data, bool overwrite) = 0;
+  virtual std::unique_ptr<PodWriter> do_open_writer();
+  virtual bool do_writes_in_pieces() const { return false; }
   virtual bool do_rm(const std::string& path, bool recursive) = 0;
   virtual bool do_mv(const std::string& from, const std::string& to) = 0;
   // By default, ls and isdir folder by folder.
