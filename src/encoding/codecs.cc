@@ -328,13 +328,16 @@ size_t blosc_encode_pieces(const void* data, size_t nbytes, size_t typesize, con
       if (start < own || start > size) return 0;
       size_t moved = at + start - own;
       // blosc_encode's whole frame has room for nbytes + 16 bytes, and compresses a block
-      // into what is left of it. A block whose compressed size (after its 4-byte size)
-      // would not fit is stored as it is if that fits, else the whole frame is. The piece
-      // had room for all: its block is the frame's only when it fits too. Blocks of one
-      // stream (flag 0x10, blosc's "not split") say their compressed size first.
+      // into what is left of it. A block whose compressed size (after its 4-byte size, one
+      // per stream) would not fit is stored as it is if that fits, else the whole frame
+      // is. The piece had room for all: its block is the frame's only when it fits too.
+      // Blocks of one stream (flag 0x10, blosc's "not split") say their compressed size
+      // first; split ones (a stream per byte of the type) are not looked into.
+      bool one_stream = uint8_t(piece[2]) & 0x10;
       size_t length = std::min(block, nbytes - b * block), limit = nbytes + BLOSC_MAX_OVERHEAD;
-      if (moved + 4 + length > limit) {
-        if (!(uint8_t(piece[2]) & 0x10) || start + 4 > size) return 0;
+      size_t prefixes = one_stream ? 4 : 4 * std::max<size_t>(uint8_t(piece[3]), 1);
+      if (moved + prefixes + length > limit) {
+        if (!one_stream || start + 4 > size) return 0;
         size_t compressed = u32(piece + start);
         if (compressed >= length || moved + 4 + compressed > limit) return 0;
       }
