@@ -58,24 +58,22 @@ bool Segments::holds(const SegmentRef& ref, std::string_view bytes) {
   }
 }
 
-void Segments::write(const SegmentRef& ref, std::string_view bytes) const {
+void Segments::store(const SegmentRef& ref, const std::function<bool(const std::string&, bool)>& put) const {
   std::string file = path_of(ref.digest);
-  if (pod_->write(file, bytes)) return;
+  if (put(file, false)) return;
   try {
     if (holds(ref, pod_->read_blob(file)->bytes())) return;
   } catch (const NotFound&) {
   }
-  pod_->write(file, bytes, true);
+  put(file, true);
+}
+
+void Segments::write(const SegmentRef& ref, std::string_view bytes) const {
+  store(ref, [&](const std::string& file, bool overwrite) { return pod_->write(file, bytes, overwrite); });
 }
 
 void Segments::write(const SegmentRef& ref, PodWriter& writer, uint64_t size) const {
-  std::string file = path_of(ref.digest);
-  if (writer.commit(file, size)) return;
-  try {
-    if (holds(ref, pod_->read_blob(file)->bytes())) return;
-  } catch (const NotFound&) {
-  }
-  writer.commit(file, size, true);
+  store(ref, [&](const std::string& file, bool overwrite) { return writer.commit(file, size, overwrite); });
 }
 
 bool Segments::restore(const std::string& digest) const {

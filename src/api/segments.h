@@ -60,6 +60,8 @@ class Segments {
   const PodPtr& pod() const { return pod_; }
 
  private:
+  // write's rule, whatever stores the bytes: `put(file, overwrite)` as Pod::write.
+  void store(const SegmentRef& ref, const std::function<bool(const std::string&, bool)>& put) const;
   PodPtr pod_;
 };
 

@@ -319,29 +319,29 @@ class FilePod final : public Pod {
   // that the sync at commit waits for little), linked under its name at commit.
   class Writer final : public PodWriter {
    public:
-    Writer(std::shared_ptr<FilePod> pod, Fd fd) : owner_(std::move(pod)), pod_(*owner_), fd_(std::move(fd)) {}
+    Writer(std::shared_ptr<FilePod> pod, Fd fd) : pod_(std::move(pod)), fd_(std::move(fd)) {}
     void write_at(uint64_t offset, std::string_view data) override {
       size_t done = 0;
       while (done < data.size()) {
         ssize_t n = ::pwrite(fd_.get(), data.data() + done, data.size() - done, off_t(offset + done));
         if (n < 0) {
           if (errno == EINTR) continue;
-          fail("cannot write", pod_.root_ + " (an unnamed file)");
+          fail("cannot write", pod_->root_ + " (an unnamed file)");
         }
         done += size_t(n);
       }
-      if (pod_.options_.fsync) ::sync_file_range(fd_.get(), off_t(offset), off_t(data.size()), SYNC_FILE_RANGE_WRITE);
+      if (pod_->options_.fsync) ::sync_file_range(fd_.get(), off_t(offset), off_t(data.size()), SYNC_FILE_RANGE_WRITE);
     }
 
    private:
     bool do_commit(const std::string& path, uint64_t size, bool overwrite) override {
-      std::string full = pod_.abs(path);
+      std::string full = pod_->abs(path);
       if (!sized_) {
         if (::ftruncate(fd_.get(), off_t(size)) != 0) fail("cannot write", full);
-        if (pod_.options_.fsync && ::fdatasync(fd_.get()) != 0) fail("cannot sync", full);
+        if (pod_->options_.fsync && ::fdatasync(fd_.get()) != 0) fail("cannot sync", full);
         sized_ = true;
       }
-      pod_.make_parents(full);
+      pod_->make_parents(full);
       std::string proc = "/proc/self/fd/" + std::to_string(fd_.get());
       if (!overwrite) {
         if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, full.c_str(), AT_SYMLINK_FOLLOW) != 0) {
@@ -352,7 +352,7 @@ class FilePod final : public Pod {
       } else {
         // A name of its own first, then renamed over the file. Another writer removes the
         // temporary folder once it is empty: between our mkdir and our link it may be gone.
-        std::string tmp_dir = pod_.root_ + "/" + kTmpFolder, tmp;
+        std::string tmp_dir = pod_->root_ + "/" + kTmpFolder, tmp;
         for (int attempt = 0;; ++attempt) {
           if (::mkdir(tmp_dir.c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create folder", tmp_dir);
           tmp = tmp_dir + "/" + random_name();
@@ -368,18 +368,17 @@ class FilePod final : public Pod {
         }
         ::rmdir(tmp_dir.c_str());  // only succeeds when no other writer uses it
       }
-      pod_.sync_dir(full);
+      pod_->sync_dir(full);
       return true;
     }
     // The file's folder is on another filesystem than the root (a mount below it): the
     // bytes are read back and written as `write` writes them.
     bool written_whole(const std::string& path, uint64_t size, bool overwrite) {
       std::string data(size, '\0');
-      if (pread_all(fd_, 0, size, data.data(), pod_.root_) != size) fail("cannot read back", pod_.abs(path), EIO);
-      return pod_.do_write(path, data, overwrite);
+      if (pread_all(fd_, 0, size, data.data(), pod_->root_) != size) fail("cannot read back", pod_->abs(path), EIO);
+      return pod_->do_write(path, data, overwrite);
     }
-    std::shared_ptr<FilePod> owner_;  // the writer may outlive its caller's pointer
-    FilePod& pod_;
+    std::shared_ptr<FilePod> pod_;  // the writer may outlive its caller's pointer
     Fd fd_;
     bool sized_ = false;
   };
